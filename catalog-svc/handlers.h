@@ -1,0 +1,17 @@
+/* handlers.h — binds the catalog operations to the pss.catalog.v1.Catalog service. */
+#ifndef PSS_HANDLERS_H
+#define PSS_HANDLERS_H
+
+#include "catalog.h"
+#include "rpc.h"
+
+/* Registers every Catalog method on s (svc_ctx = c). Returns 0 on success. */
+int catalog_service_register(rpc_server *s, catalog *c);
+
+/* The change feed (watch.c). */
+void watch_init(catalog *c);
+grpc_status_code watch_start(rpc_call *call, const ProtobufCMessage *req, void **state, void *ctx);
+void watch_pump(rpc_call *call, void *state);
+void watch_release(rpc_call *call, void *state);
+
+#endif

@@ -1,0 +1,192 @@
+/* validate.c — identifier syntax and field checks for incoming resources. */
+#include "validate.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static bool all_digits(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isdigit((unsigned char)s[i])) return false;
+  return true;
+}
+
+int jur_level(const char *code) {
+  if (!code) return 0;
+  if (strcmp(code, "CN") == 0) return 1;
+  if (strlen(code) != 6 || !all_digits(code, 6)) return 0;
+  if (memcmp(code, "00", 2) == 0) return 0;          /* no province 00 */
+  if (memcmp(code + 2, "0000", 4) == 0) return 2;   /* xx0000 province */
+  if (memcmp(code + 4, "00", 2) == 0) return 3;     /* xxxx00 city */
+  return 4;
+}
+
+void jur_parent(const char *code, char out[8]) {
+  out[0] = 0;
+  switch (jur_level(code)) {
+    case 2: strcpy(out, "CN"); break;
+    case 3: memcpy(out, code, 2); strcpy(out + 2, "0000"); break;
+    case 4: memcpy(out, code, 4); strcpy(out + 4, "00"); break;
+    default: break;
+  }
+}
+
+bool jur_is_ancestor(const char *anc, const char *code) {
+  char p[8];
+  char cur[8];
+  if (jur_level(code) == 0) return false;
+  snprintf(cur, sizeof cur, "%s", code);
+  for (;;) {
+    jur_parent(cur, p);
+    if (!p[0]) return false;
+    if (strcmp(p, anc) == 0) return true;
+    memcpy(cur, p, sizeof cur);
+  }
+}
+
+bool valid_edition(const char *e) { return valid_item_code(e) && strlen(e) <= 16; }
+
+bool valid_item_code(const char *c) {
+  size_t n = c ? strlen(c) : 0;
+  if (n == 0 || n > MAX_CODE_BYTES) return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)c[i];
+    if (!isalnum(ch) && ch != '.' && ch != '_' && ch != '-') return false;
+  }
+  return true;
+}
+
+bool parse_standard_id(const char *id, char jur[8], char edition[MAX_CODE_BYTES + 1]) {
+  const char *slash = id ? strchr(id, '/') : NULL;
+  if (!slash || slash - id > 6 || slash == id) return false;
+  memcpy(jur, id, (size_t)(slash - id));
+  jur[slash - id] = 0;
+  if (strlen(slash + 1) > 16) return false;
+  strcpy(edition, slash + 1);
+  return jur_level(jur) && valid_edition(edition);
+}
+
+bool valid_text(const char *s, size_t max) {
+  if (!s) return true;
+  size_t n = strlen(s);
+  if (n > max) return false;
+  const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+  while (n > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+    if (k <= 0) return false;
+    if (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') return false;
+    p += k;
+    n -= (size_t)k;
+  }
+  return true;
+}
+
+#define CHECK_TEXT(val, max, fmt, ...)                                                   \
+  do {                                                                                   \
+    if (!valid_text((val), (max)))                                                       \
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,                                 \
+                      fmt ": must be valid UTF-8 without control characters, at most %d bytes", \
+                      __VA_ARGS__, (int)(max));                                          \
+  } while (0)
+
+int validate_item(const Item *it, const char *path, cat_err *err) {
+  if (!valid_item_code(it->code))
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                    "%s.code: \"%s\" is not a valid item code (1-64 of [0-9A-Za-z._-])", path,
+                    it->code ? it->code : "");
+  if (it->parent_code[0] && !valid_item_code(it->parent_code))
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.parentCode: \"%s\" is not a valid item code",
+                    path, it->parent_code);
+  if (!it->name[0]) return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.name: required", path);
+  if (!it->domain[0]) return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.domain: required", path);
+  CHECK_TEXT(it->name, MAX_NAME_BYTES, "%s.name", path);
+  CHECK_TEXT(it->domain, MAX_NAME_BYTES, "%s.domain", path);
+  CHECK_TEXT(it->category, MAX_NAME_BYTES, "%s.category", path);
+  CHECK_TEXT(it->standard_text, MAX_TEXT_BYTES, "%s.standardText", path);
+  CHECK_TEXT(it->spending, MAX_TEXT_BYTES, "%s.spending", path);
+  CHECK_TEXT(it->lead_department, MAX_NAME_BYTES, "%s.leadDepartment", path);
+  CHECK_TEXT(it->note, MAX_TEXT_BYTES, "%s.note", path);
+  if (it->n_content > MAX_REPEATED || it->n_levels > MAX_REPEATED ||
+      it->n_filing_refs > MAX_REPEATED || it->n_exemption_refs > MAX_REPEATED)
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s: more than %d entries in a list", path,
+                    MAX_REPEATED);
+  for (size_t i = 0; i < it->n_content; i++) {
+    if (!it->content[i][0])
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.content[%zu]: empty clause", path, i);
+    CHECK_TEXT(it->content[i], MAX_TEXT_BYTES, "%s.content[%zu]", path, i);
+  }
+  if (it->target) {
+    CHECK_TEXT(it->target->text, MAX_TEXT_BYTES, "%s.target.text", path);
+    if (it->target->n_groups > MAX_REPEATED)
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.target.groups: too many", path);
+    for (size_t i = 0; i < it->target->n_groups; i++) {
+      const TargetGroup *g = it->target->groups[i];
+      if (!g->name[0])
+        return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.target.groups[%zu].name: required",
+                        path, i);
+      CHECK_TEXT(g->name, MAX_NAME_BYTES, "%s.target.groups[%zu].name", path, i);
+      if ((int)g->residency < 0 || g->residency > PSS__CATALOG__V1__RESIDENCY__RESIDENCE_PERMIT)
+        return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                        "%s.target.groups[%zu].residency: unknown value %d", path, i, g->residency);
+    }
+  }
+  for (size_t i = 0; i < it->n_levels; i++) {
+    const Level *l = it->levels[i];
+    if (!l->metric[0])
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.levels[%zu].metric: required", path, i);
+    CHECK_TEXT(l->metric, MAX_NAME_BYTES, "%s.levels[%zu].metric", path, i);
+    CHECK_TEXT(l->unit, MAX_CODE_BYTES, "%s.levels[%zu].unit", path, i);
+    CHECK_TEXT(l->text, MAX_TEXT_BYTES, "%s.levels[%zu].text", path, i);
+    if (l->comparator == PSS__CATALOG__V1__COMPARATOR__COMPARATOR_UNSPECIFIED ||
+        l->comparator > PSS__CATALOG__V1__COMPARATOR__RANGE)
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                      "%s.levels[%zu].comparator: required (GE, LE, EQ or RANGE)", path, i);
+    if (l->direction == PSS__CATALOG__V1__DIRECTION__DIRECTION_UNSPECIFIED ||
+        l->direction > PSS__CATALOG__V1__DIRECTION__LOWER_IS_BETTER)
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                      "%s.levels[%zu].direction: required (HIGHER_IS_BETTER or LOWER_IS_BETTER)",
+                      path, i);
+    if (!isfinite(l->value) || !isfinite(l->value_max))
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.levels[%zu].value: must be a finite number",
+                      path, i);
+    if (l->comparator == PSS__CATALOG__V1__COMPARATOR__RANGE && l->value_max < l->value)
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                      "%s.levels[%zu].valueMax: below value in a RANGE", path, i);
+  }
+  for (size_t i = 0; i < it->n_filing_refs; i++)
+    CHECK_TEXT(it->filing_refs[i], MAX_FILING_NUMBER_BYTES, "%s.filingRefs[%zu]", path, i);
+  for (size_t i = 0; i < it->n_exemption_refs; i++)
+    CHECK_TEXT(it->exemption_refs[i], MAX_FILING_NUMBER_BYTES, "%s.exemptionRefs[%zu]", path, i);
+  return CAT_OK;
+}
+
+int validate_filing(const Filing *f, const char *path, cat_err *err) {
+  if (!f->number[0] || !valid_text(f->number, MAX_FILING_NUMBER_BYTES) || strchr(f->number, '/'))
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                    "%s.number: required, UTF-8, at most %d bytes, no '/'", path,
+                    MAX_FILING_NUMBER_BYTES);
+  if (f->kind != PSS__CATALOG__V1__FILING_KIND__RAISE && f->kind != PSS__CATALOG__V1__FILING_KIND__EXEMPTION)
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.kind: must be RAISE or EXEMPTION", path);
+  const char *d = f->date;
+  if (d[0] && !(strlen(d) == 10 && all_digits(d, 4) && d[4] == '-' && all_digits(d + 5, 2) &&
+                d[7] == '-' && all_digits(d + 8, 2)))
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.date: \"%s\" is not YYYY-MM-DD", path, d);
+  CHECK_TEXT(f->authority, MAX_NAME_BYTES, "%s.authority", path);
+  CHECK_TEXT(f->reason, MAX_TEXT_BYTES, "%s.reason", path);
+  if (f->n_covers == 0)
+    return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.covers: at least one item", path);
+  for (size_t i = 0; i < f->n_covers; i++) {
+    const FilingScope *c = f->covers[i];
+    if (!valid_item_code(c->item_code))
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.covers[%zu].itemCode: invalid item code",
+                      path, i);
+    const char *fl = c->field;
+    if (fl[0] && strcmp(fl, "levels") && strcmp(fl, "target") && strcmp(fl, "content"))
+      return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
+                      "%s.covers[%zu].field: \"%s\" must be levels, target, content or empty", path,
+                      i, fl);
+  }
+  return CAT_OK;
+}

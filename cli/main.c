@@ -1,0 +1,115 @@
+/*
+ * main.c — `stdctl`, the command-line client of catalog-svc (and later comparison-svc).
+ *
+ *   stdctl [--catalog HOST:PORT] [--timeout MS] [--token T] COMMAND [ARGS…]
+ *
+ * Global flags may also follow the command. Exit codes: 0 ok, 1 RPC or other error
+ * ("error: <STATUS_NAME>: <message>" on stderr), 2 usage error, 3 reserved for
+ * "not conformant" (compare).
+ */
+#include <grpc/grpc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char PROGRAM_HELP[] =
+    "stdctl — client of the basic public service standards catalog (基本公共服务标准)\n"
+    "\n"
+    "Usage: stdctl [--catalog HOST:PORT] [--timeout MS] [--token TOKEN] COMMAND [ARGS…]\n"
+    "\n"
+    "Commands:\n"
+    "  import FILE…                 import standards (ImportStandardRequest JSON), parents first\n"
+    "  get JUR/EDITION              print a standard with its items as JSON\n"
+    "  export JUR/EDITION [-o FILE] write an import file (jurisdictions, standard, filings)\n"
+    "  list                         list standards (--jurisdiction, --status, --parent, --json)\n"
+    "  publish JUR/EDITION          publish a draft standard\n"
+    "  withdraw JUR/EDITION         withdraw a standard\n"
+    "  jurisdictions [PREFIX]       list jurisdictions\n"
+    "  revisions JUR/EDITION        list the revisions of a standard\n"
+    "  filings JUR/EDITION          list the filings (提标备案, exemptions) of a standard\n"
+    "  watch                        follow the change feed, one JSON line per change\n"
+    "  health [ADDR]                gRPC health check; exit 0 only when SERVING\n"
+    "\n"
+    "Global options (before or after the command):\n"
+    "  --catalog HOST:PORT  catalog-svc address (env STDCTL_CATALOG, default " CLI_DEFAULT_CATALOG ")\n"
+    "  --timeout MS         deadline of each call in milliseconds (default 30000)\n"
+    "  --token TOKEN        bearer token for writes (env STDCTL_TOKEN)\n"
+    "  --help               this help; `stdctl COMMAND --help` for a command\n"
+    "\n"
+    "Exit codes: 0 ok, 1 error (RPC errors print \"error: STATUS: message\"), 2 usage error.\n"
+    "\n"
+    "Example:\n"
+    "  stdctl --catalog 127.0.0.1:7001 import data/standards/*.json\n"
+    "  stdctl get 330782/2021 > yiwu-2021.json\n";
+
+static const struct {
+  const char *name;
+  cli_cmd_fn fn;
+} COMMANDS[] = {
+    {"import", cmd_import},       {"get", cmd_get},
+    {"export", cmd_export},       {"list", cmd_list},
+    {"publish", cmd_publish},     {"withdraw", cmd_withdraw},
+    {"jurisdictions", cmd_jurisdictions}, {"revisions", cmd_revisions},
+    {"filings", cmd_filings},     {"watch", cmd_watch},
+    {"health", cmd_health},
+};
+
+int main(int argc, char **argv) {
+  cli_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  const char *env = getenv("STDCTL_CATALOG");
+  ctx.catalog = env && *env ? env : CLI_DEFAULT_CATALOG;
+  ctx.timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+  const char *tok = getenv("STDCTL_TOKEN");
+  ctx.token = tok && *tok ? tok : NULL;
+
+  /* global options before the command */
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0) {
+      if (strcmp(a, "help") == 0 && i + 1 < argc) {
+        /* `stdctl help import` = `stdctl import --help` */
+        char *hargv[] = {argv[i + 1], "--help", NULL};
+        for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++)
+          if (strcmp(COMMANDS[k].name, argv[i + 1]) == 0) return COMMANDS[k].fn(&ctx, 2, hargv);
+        return cli_usage_error(NULL, "unknown command '%s'", argv[i + 1]);
+      }
+      fputs(PROGRAM_HELP, stdout);
+      return CLI_OK;
+    }
+    if (strncmp(a, "--", 2) != 0) break;
+    char name[32];
+    const char *eq = strchr(a + 2, '=');
+    size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    if (len >= sizeof name) return cli_usage_error(NULL, "unknown option '%s'", a);
+    memcpy(name, a + 2, len);
+    name[len] = '\0';
+    const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[i + 1] : NULL);
+    int r = cli_global_option(&ctx, name, val);
+    if (r == 0) return cli_usage_error(NULL, "unknown option '%s'", a);
+    if (r < 0) return cli_usage_error(NULL, "bad or missing value for --%s", name);
+    if (!eq) i++;
+  }
+  if (i >= argc) {
+    fputs(PROGRAM_HELP, stderr);
+    return CLI_USAGE;
+  }
+  cli_cmd_fn fn = NULL;
+  for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++)
+    if (strcmp(COMMANDS[k].name, argv[i]) == 0) fn = COMMANDS[k].fn;
+  if (!fn) return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+
+  grpc_init();
+  int rc = fn(&ctx, argc - i, argv + i);
+  if (ctx.client) rpc_client_destroy(ctx.client);
+  grpc_shutdown();
+  fflush(stdout);
+  if (ferror(stdout) && rc == CLI_OK) {
+    fprintf(stderr, "error: writing to standard output failed\n");
+    rc = CLI_ERR;
+  }
+  return rc;
+}
