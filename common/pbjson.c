@@ -150,6 +150,23 @@ static json_t *i64_json(int64_t v) {
   return json_string(b);
 }
 
+/* Whether f is a map<K, V> field: protoc represents it as a repeated nested message
+ * "<FieldNameCamel>Entry" with fields key = 1 and value = 2 (the map_entry option itself
+ * is not kept in protobuf-c descriptors). Canonical JSON writes maps as objects. */
+static bool is_map_field(const ProtobufCFieldDescriptor *f) {
+  if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE || !f->descriptor)
+    return false;
+  const ProtobufCMessageDescriptor *md = f->descriptor;
+  if (md->n_fields != 2 || md->fields[0].id != 1 || md->fields[1].id != 2 ||
+      strcmp(md->fields[0].name, "key") != 0 || strcmp(md->fields[1].name, "value") != 0)
+    return false;
+  char want[300];
+  pbjson_camel(f->name, want, sizeof want - 8);
+  if (want[0] >= 'a' && want[0] <= 'z') want[0] = (char)(want[0] - 'a' + 'A');
+  strcat(want, "Entry");
+  return md->short_name && strcmp(md->short_name, want) == 0;
+}
+
 /* One value of field f stored at p (an element of a repeated field or the member). */
 static json_t *value_to_json(const ProtobufCFieldDescriptor *f, const void *p) {
   switch (f->type) {
@@ -315,7 +332,33 @@ json_t *pbjson_from_message(const ProtobufCMessage *msg) {
     char name[256];
     pbjson_camel(f->name, name, sizeof name);
     json_t *v;
-    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+    if (is_map_field(f)) {
+      size_t n = *(const size_t *)CMEMBER_PTR(msg, f->quantifier_offset);
+      ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)CMEMBER_PTR(msg, f->offset);
+      const ProtobufCMessageDescriptor *md = f->descriptor;
+      v = json_object();
+      for (size_t k = 0; v && arr && k < n; k++) {
+        if (!arr[k]) continue;
+        const ProtobufCFieldDescriptor *kf = &md->fields[0], *vf = &md->fields[1];
+        json_t *kj = value_to_json(kf, CMEMBER_PTR(arr[k], kf->offset));
+        char kbuf[32];
+        const char *key = NULL;
+        if (json_is_string(kj))
+          key = json_string_value(kj);
+        else if (json_is_integer(kj)) {
+          snprintf(kbuf, sizeof kbuf, "%lld", (long long)json_integer_value(kj));
+          key = kbuf;
+        } else if (json_is_boolean(kj))
+          key = json_is_true(kj) ? "true" : "false";
+        json_t *vj = value_to_json(vf, CMEMBER_PTR(arr[k], vf->offset));
+        if (!key || !vj || json_object_set_new(v, key, vj) != 0) {
+          if (!key) json_decref(vj);
+          json_decref(v);
+          v = NULL;
+        }
+        json_decref(kj);
+      }
+    } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *(const size_t *)CMEMBER_PTR(msg, f->quantifier_offset);
       const char *arr = *(char *const *)CMEMBER_PTR(msg, f->offset);
       size_t es = elem_size(f->type);
@@ -642,9 +685,48 @@ static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescript
 
 /* Releases what a singular member currently owns before it is overwritten (only
  * possible for a oneof member set twice, which is rejected earlier; kept defensive). */
+/* A map field from a JSON object {"key": value, …}. */
+static int decode_map(dec_ctx *c, ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                      const json_t *j) {
+  const ProtobufCMessageDescriptor *md = f->descriptor;
+  const ProtobufCFieldDescriptor *kf = &md->fields[0], *vf = &md->fields[1];
+  size_t n = json_object_size(j);
+  if (n == 0) return 0;
+  ProtobufCMessage **arr = xalloc(c, n * sizeof *arr);
+  if (!arr) return fail(c, "out of memory");
+  size_t *count = MEMBER_PTR(msg, f->quantifier_offset);
+  *(ProtobufCMessage ***)MEMBER_PTR(msg, f->offset) = arr;
+  *count = 0;
+  const char *key;
+  json_t *val;
+  json_object_foreach((json_t *)j, key, val) {
+    ProtobufCMessage *e = new_message(c, md);
+    if (!e) return fail(c, "out of memory");
+    arr[(*count)++] = e; /* attached first: freed with msg on failure */
+    size_t old = c->plen;
+    int w = snprintf(c->path + c->plen, sizeof c->path - c->plen, "[\"%s\"]", key);
+    if (w > 0) c->plen = c->plen + (size_t)w < sizeof c->path ? c->plen + (size_t)w : sizeof c->path - 1;
+    int rc;
+    if (kf->type == PROTOBUF_C_TYPE_BOOL) {
+      rc = strcmp(key, "true") == 0 || strcmp(key, "false") == 0 ? 0 : fail(c, "expected a boolean key");
+      if (rc == 0) *(protobuf_c_boolean *)MEMBER_PTR(e, kf->offset) = key[0] == 't';
+    } else {
+      json_t *kj = json_string(key);
+      rc = kj ? decode_value(c, kf, kj, MEMBER_PTR(e, kf->offset)) : fail(c, "invalid key");
+      json_decref(kj);
+    }
+    if (rc) return -1;
+    if (json_is_null(val)) return fail(c, "null is not allowed as a map value");
+    if (decode_value(c, vf, val, MEMBER_PTR(e, vf->offset))) return -1;
+    path_pop(c, old);
+  }
+  return 0;
+}
+
 static int decode_field(dec_ctx *c, ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
                         const json_t *j) {
   void *member = MEMBER_PTR(msg, f->offset);
+  if (json_is_object(j) && is_map_field(f)) return decode_map(c, msg, f, j);
   if (f->label == PROTOBUF_C_LABEL_REPEATED) {
     if (!json_is_array(j)) return fail(c, "expected an array, got %s", json_type_name(j));
     size_t n = json_array_size(j);
