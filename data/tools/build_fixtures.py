@@ -13,6 +13,7 @@ import json
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from jinhua2021 import ITEMS, lv, U, H, R, SP_LOCAL, L_HEALTH, L_CULT, L_SPORT  # noqa: E402
 

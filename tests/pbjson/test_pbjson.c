@@ -13,6 +13,10 @@
 #include "grpc/reflection/v1/reflection.pb-c.h"
 #include "pbjson.h"
 #include "pss/catalog/v1/catalog.pb-c.h"
+#if __has_include("pss/comparison/v1/comparison.pb-c.h")
+#include "pss/comparison/v1/comparison.pb-c.h"
+#define HAVE_COMPARISON_PROTO 1
+#endif
 
 /* ---- an allocator that counts live blocks, so every test also checks for leaks */
 static long live_blocks;
@@ -496,6 +500,46 @@ static void test_oneof_and_bytes(void **state) {
   assert_err_prefix(err, "fileDescriptorProto[1]: invalid base64");
 }
 
+/* map<string, uint32> fields (comparison.proto's Report.counts) are JSON objects */
+static void test_maps(void **state) {
+  (void)state;
+#ifdef HAVE_COMPARISON_PROTO
+  const ProtobufCMessageDescriptor *d = &pss__comparison__v1__report__descriptor;
+  const char *in = "{\"child\":\"330782/2021\",\"counts\":{\"ADDED\":4,\"RAISED\":0,\"REFINED\":13},"
+                   "\"countsByDomain\":{\"幼有所育\":2}}";
+  ProtobufCMessage *m = decode_ok(d, in);
+  json_t *out = pbjson_from_message(m);
+  json_t *want = parse(in);
+  if (!json_equal(out, want)) fail_msg("map round trip: %s", json_dumps(out, 0));
+  /* through the wire format too */
+  size_t n = protobuf_c_message_get_packed_size(m);
+  uint8_t *buf = malloc(n);
+  protobuf_c_message_pack(m, buf);
+  ProtobufCMessage *m2 = protobuf_c_message_unpack(d, NULL, n, buf);
+  json_t *out2 = pbjson_from_message(m2);
+  assert_true(json_equal(out2, want));
+  free(buf);
+  protobuf_c_message_free_unpacked(m2, NULL);
+  protobuf_c_message_free_unpacked(m, &counting);
+  json_decref(out);
+  json_decref(out2);
+  json_decref(want);
+  /* snake_case name, and the entry-array form is accepted too */
+  m = decode_ok(d, "{\"counts_by_domain\":[{\"key\":\"学有所教\",\"value\":1}]}");
+  out = pbjson_from_message(m);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "countsByDomain"), "学有所教")), 1);
+  json_decref(out);
+  protobuf_c_message_free_unpacked(m, &counting);
+  char err[256];
+  decode_err(d, "{\"counts\":{\"ADDED\":1,\"LOWERED\":\"many\"}}", err, sizeof err);
+  assert_err_prefix(err, "counts[\"LOWERED\"]: expected an integer");
+  decode_err(d, "{\"counts\":{\"ADDED\":-1}}", err, sizeof err);
+  assert_err_prefix(err, "counts[\"ADDED\"]: ");
+#else
+  skip();
+#endif
+}
+
 static void test_camel(void **state) {
   (void)state;
   char out[32];
@@ -533,6 +577,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_zero_values_omitted, setup, teardown),
       cmocka_unit_test_setup_teardown(test_doubles, setup, teardown),
       cmocka_unit_test_setup_teardown(test_oneof_and_bytes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_maps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_camel, setup, teardown),
       cmocka_unit_test_setup_teardown(test_default_allocator, setup, teardown),
   };
