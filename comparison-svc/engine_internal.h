@@ -34,6 +34,13 @@ const char *engine_std_id(engine_report *r, const engine_standard *s);
 /* Index of the item with that code, -1 if none. */
 long engine_find_item(const engine_standard *s, const char *code);
 
+/* Tail of every public entry point: tallies + verdict, or the ENOMEM contract
+ * (empty report, error "out of memory"). Returns ENGINE_OK / ENGINE_ENOMEM. */
+int engine_finish_report(engine_report *r);
+/* EINVAL contract: findings dropped, r->error kept. Returns ENGINE_EINVAL (or
+ * ENGINE_ENOMEM when the failure was an allocation). */
+int engine_fail_report(engine_report *r);
+
 /* Display forms shared with resolve.c. */
 const char *engine_fmt_level(engine_report *r, const Pss__Catalog__V1__Level *l);
 const char *engine_fmt_target(engine_report *r, const Pss__Catalog__V1__Target *t);
