@@ -45,7 +45,7 @@ static void emit(log_level level, const char *msg, va_list ap) {
     json_t *v = va_arg(ap, json_t *);
     if (v) json_object_set_new(o, key, v); /* steals v */
   }
-  char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
   json_decref(o);
   if (!line) return;
   size_t len = strlen(line);

@@ -129,6 +129,24 @@ def reflection(channel, version, service, local_methods):
     err = resps[2]
     check(err.HasField("error_response") and err.error_response.error_code == 5,
           "%s: unknown symbol -> error_response NOT_FOUND" % version)
+    # dependencies travel with the file: every import of a reflected file is answered too
+    for fname, fd in sorted(protos.items()):
+        if not fd.dependency:
+            continue
+        r = list(stub.ServerReflectionInfo(iter([R(file_by_filename=fname)]), timeout=10))
+        got = [descriptor_pb2.FileDescriptorProto.FromString(x).name
+               for x in r[0].file_descriptor_response.file_descriptor_proto]
+        check(got[:1] == [fname] and set(fd.dependency) <= set(got),
+              "%s: file_by_filename(%s) carries its imports %s" % (version, fname, list(fd.dependency)))
+    other = "pss/comparison/v1/comparison.proto"
+    if os.path.exists(os.path.join(ROOT, "proto", other)):
+        r = list(stub.ServerReflectionInfo(iter([R(file_by_filename=other)]), timeout=10))
+        got = [descriptor_pb2.FileDescriptorProto.FromString(x).name
+               for x in r[0].file_descriptor_response.file_descriptor_proto]
+        deps = list(descriptor_pb2.FileDescriptorProto.FromString(
+            r[0].file_descriptor_response.file_descriptor_proto[0]).dependency) if got else []
+        check(got[:1] == [other] and set(deps) <= set(got) and len(set(got)) == len(got),
+              "%s: file_by_filename(%s) -> %s (imports included once)" % (version, other, got))
     hf = resps[3].file_descriptor_response.file_descriptor_proto
     check(len(hf) >= 1 and descriptor_pb2.FileDescriptorProto.FromString(hf[0]).name ==
           "grpc/health/v1/health.proto", "%s: file_by_filename(health.proto)" % version)
