@@ -130,6 +130,11 @@ typedef struct rpc_client rpc_client;
 
 typedef struct rpc_client_opts {
   int max_message_bytes;      /* 0 = 64 MiB for receive (whole standards can be large) */
+  /* Upper bound of the channel's reconnect backoff after the server went away
+   * (initial and min backoff are capped to it too), so a service-to-service channel
+   * notices a restarted server within about this long. 0 = gRPC's default
+   * (1 s growing to 120 s). */
+  int max_reconnect_backoff_ms;
 } rpc_client_opts;
 
 rpc_client *rpc_client_new(const char *target, const rpc_client_opts *opts);

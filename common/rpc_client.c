@@ -55,12 +55,23 @@ rpc_client *rpc_client_new(const char *target, const rpc_client_opts *opts) {
   rpc_client *c = calloc(1, sizeof *c);
   if (!c) abort();
   int max = opts && opts->max_message_bytes > 0 ? opts->max_message_bytes : 64 * 1024 * 1024;
-  grpc_arg args[1];
+  grpc_arg args[4];
   memset(args, 0, sizeof args);
-  args[0].type = GRPC_ARG_INTEGER;
-  args[0].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
-  args[0].value.integer = max;
-  grpc_channel_args ca = {1, args};
+  size_t n = 0;
+  args[n].type = GRPC_ARG_INTEGER;
+  args[n].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
+  args[n++].value.integer = max;
+  int backoff = opts ? opts->max_reconnect_backoff_ms : 0;
+  if (backoff > 0) {
+    const char *keys[] = {GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+                          GRPC_ARG_MAX_RECONNECT_BACKOFF_MS};
+    for (size_t i = 0; i < 3; i++) {
+      args[n].type = GRPC_ARG_INTEGER;
+      args[n].key = (char *)keys[i];
+      args[n++].value.integer = backoff;
+    }
+  }
+  grpc_channel_args ca = {n, args};
   grpc_channel_credentials *creds = grpc_insecure_credentials_create();
   c->ch = grpc_channel_create(target, creds, &ca);
   grpc_channel_credentials_release(creds);

@@ -931,7 +931,17 @@ int engine_compare(const engine_standard *child, const engine_standard *parent,
         out->oom_ = 1;
         return engine_finish_report(out);
     }
-    engine_map_by_parent_code(child, parent, map);
+    if (child == parent || (out->child_id[0] && strcmp(out->child_id, out->parent_id) == 0)) {
+        /* A standard compared with itself: every item implements itself (matching
+         * by parent_code would make every item both ADDED and MISSING). */
+        for (size_t i = 0; i < child->n_items; i++)
+            map[i] = engine_find_item(parent, child->items[i]->code);
+        for (size_t i = 0; i < child->n_items; i++)
+            if (map[i] < 0)
+                map[i] = MAP_NONE;
+    } else {
+        engine_map_by_parent_code(child, parent, map);
+    }
     cmp_pass p = {child, parent, map, child_filings, n_filings, 0, 0, 0};
     engine_run_pass(out, &p);
     free(map);

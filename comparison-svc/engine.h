@@ -20,7 +20,8 @@
  * A child item implements the parent item whose code equals its parent_code.
  * Child items with parent_code "" are ADDED; a parent_code that names no parent
  * item is UNKNOWN_PARENT_ITEM. Item codes must be non-empty and unique within a
- * standard, else ENGINE_EINVAL (r.error says which).
+ * standard, else ENGINE_EINVAL (r.error says which). A standard compared with
+ * itself (same pointer or same non-empty id) matches each item to itself by code.
  *
  * ======================================================================
  * 2. NORMALISATION (text_norm.h)

@@ -64,7 +64,7 @@ char *engine_norm_text(const char *s)
         utf8proc_ssize_t k = utf8proc_iterate(p, rem, &c);
         if (k <= 0) { /* invalid byte (raw fallback): copy it through */
             dst[o++] = (char)*p;
-            prev = 0xFFFD;
+            prev = 0; /* treat as narrow: keep the spacing around raw bytes */
             pending_space = 0;
             p++;
             rem--;

@@ -79,8 +79,11 @@ def check_store(addr, files_by_id, acked):
             half.append(sid)
     info = c.GetStoreInfo(pb.GetStoreInfoRequest(), timeout=30)
     revs = []
+    if os.environ.get("CRASH_DEBUG"):
+        print("  store revision", info.revision, "standards", len(stored), flush=True)
     call = c.WatchChanges(pb.WatchChangesRequest(after_revision=0), timeout=30)
-    for change in call:
+    for change in (call if info.revision else ()):
+        print("  change", change.revision, flush=True) if os.environ.get("CRASH_DEBUG") else None
         revs.append(change.revision)
         if change.revision >= info.revision:
             break
@@ -104,7 +107,7 @@ def main():
         files = write_files(rd, r + 1)
         srv = lib.catalog_server(data)
         rnd.shuffle(files)  # any order: stdctl stores parents first
-        imp = subprocess.Popen(["stdbuf", "-oL", stdctl, "--catalog", srv.addr, "import"] + files,
+        imp = subprocess.Popen([stdctl, "--catalog", srv.addr, "import"] + files,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         kill_after = rnd.randint(1, N_COUNTIES)  # acknowledged imports before the kill
         seen = 0
