@@ -33,6 +33,11 @@ int cli_global_option(cli_ctx *ctx, const char *name, const char *value) {
     ctx->catalog = value;
     return 1;
   }
+  if (strcmp(name, "comparison") == 0) {
+    if (!value || !*value) return -1;
+    ctx->comparison = value;
+    return 1;
+  }
   if (strcmp(name, "timeout") == 0) {
     uint64_t v;
     if (!cli_parse_u64(value, &v) || v == 0 || v > 86400000ULL) return -1;
@@ -49,7 +54,8 @@ int cli_global_option(cli_ctx *ctx, const char *name, const char *value) {
 }
 
 static bool is_global(const char *name) {
-  return strcmp(name, "catalog") == 0 || strcmp(name, "timeout") == 0 || strcmp(name, "token") == 0;
+  return strcmp(name, "catalog") == 0 || strcmp(name, "comparison") == 0 ||
+         strcmp(name, "timeout") == 0 || strcmp(name, "token") == 0;
 }
 
 int cli_parse(cli_ctx *ctx, int argc, char **argv, const cli_opt *specs, const char *help,

@@ -25,9 +25,12 @@ enum {
 #define CLI_DEFAULT_CATALOG "127.0.0.1:7001"
 #define CLI_DEFAULT_TIMEOUT_MS 30000
 #define CATALOG_METHOD(m) "/pss.catalog.v1.Catalog/" m
+#define CLI_DEFAULT_COMPARISON "127.0.0.1:7002"
+#define COMPARISON_METHOD(m) "/pss.comparison.v1.Comparison/" m
 
 typedef struct cli_ctx {
   const char *catalog;     /* HOST:PORT of catalog-svc */
+  const char *comparison;  /* HOST:PORT of comparison-svc */
   int64_t timeout_ms;      /* per call */
   bool timeout_set;        /* --timeout given explicitly (watch has no deadline otherwise) */
   const char *token;       /* bearer token for writes (--token / STDCTL_TOKEN), or NULL */
@@ -95,5 +98,11 @@ int cmd_revisions(cli_ctx *ctx, int argc, char **argv);
 int cmd_filings(cli_ctx *ctx, int argc, char **argv);
 int cmd_watch(cli_ctx *ctx, int argc, char **argv);
 int cmd_health(cli_ctx *ctx, int argc, char **argv);
+/* comparison-svc (cmd_compare.c) */
+int cmd_compare(cli_ctx *ctx, int argc, char **argv);
+int cmd_audit(cli_ctx *ctx, int argc, char **argv);
+int cmd_resolve(cli_ctx *ctx, int argc, char **argv);
+int cmd_coverage(cli_ctx *ctx, int argc, char **argv);
+int cmd_diff(cli_ctx *ctx, int argc, char **argv);
 
 #endif

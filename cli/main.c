@@ -1,11 +1,12 @@
 /*
- * main.c — `stdctl`, the command-line client of catalog-svc (and later comparison-svc).
+ * main.c — `stdctl`, the command-line client of catalog-svc and comparison-svc.
  *
- *   stdctl [--catalog HOST:PORT] [--timeout MS] [--token T] COMMAND [ARGS…]
+ *   stdctl [--catalog HOST:PORT] [--comparison HOST:PORT] [--timeout MS] [--token T]
+ *          COMMAND [ARGS…]
  *
  * Global flags may also follow the command. Exit codes: 0 ok, 1 RPC or other error
  * ("error: <STATUS_NAME>: <message>" on stderr), 2 usage error, 3 reserved for
- * "not conformant" (compare).
+ * "not conformant" (compare, audit).
  */
 #include <grpc/grpc.h>
 #include <stdio.h>
@@ -17,7 +18,8 @@
 static const char PROGRAM_HELP[] =
     "stdctl — client of the basic public service standards catalog (基本公共服务标准)\n"
     "\n"
-    "Usage: stdctl [--catalog HOST:PORT] [--timeout MS] [--token TOKEN] COMMAND [ARGS…]\n"
+    "Usage: stdctl [--catalog HOST:PORT] [--comparison HOST:PORT] [--timeout MS] [--token TOKEN]\n"
+    "              COMMAND [ARGS…]\n"
     "\n"
     "Commands:\n"
     "  import FILE…                 import standards (ImportStandardRequest JSON), parents first\n"
@@ -32,17 +34,29 @@ static const char PROGRAM_HELP[] =
     "  watch                        follow the change feed, one JSON line per change\n"
     "  health [ADDR]                gRPC health check; exit 0 only when SERVING\n"
     "\n"
+    "Comparison commands (comparison-svc; --format json|csv|md|sarif, -o FILE):\n"
+    "  compare JUR/EDITION          compare with the parent standard (--against JUR/EDITION);\n"
+    "                               exit 0 conformant, 3 not conformant\n"
+    "  audit JUR/EDITION            compare with every ancestor up to the national standard\n"
+    "  resolve JUR/EDITION          the effective standard, each field with its source\n"
+    "  coverage JUR/EDITION         how every descendant implements each item (--type T)\n"
+    "  diff JUR/EDITION JUR/EDITION changes between two editions of one jurisdiction\n"
+    "\n"
     "Global options (before or after the command):\n"
     "  --catalog HOST:PORT  catalog-svc address (env STDCTL_CATALOG, default " CLI_DEFAULT_CATALOG ")\n"
+    "  --comparison HOST:PORT\n"
+    "                       comparison-svc address (env STDCTL_COMPARISON, default " CLI_DEFAULT_COMPARISON ")\n"
     "  --timeout MS         deadline of each call in milliseconds (default 30000)\n"
     "  --token TOKEN        bearer token for writes (env STDCTL_TOKEN)\n"
     "  --help               this help; `stdctl COMMAND --help` for a command\n"
     "\n"
-    "Exit codes: 0 ok, 1 error (RPC errors print \"error: STATUS: message\"), 2 usage error.\n"
+    "Exit codes: 0 ok, 1 error (RPC errors print \"error: STATUS: message\"), 2 usage error,\n"
+    "3 not conformant (compare, audit).\n"
     "\n"
     "Example:\n"
     "  stdctl --catalog 127.0.0.1:7001 import data/standards/*.json\n"
-    "  stdctl get 330782/2021 > yiwu-2021.json\n";
+    "  stdctl get 330782/2021 > yiwu-2021.json\n"
+    "  stdctl --comparison 127.0.0.1:7002 compare 330782/2021 --format md\n";
 
 static const struct {
   const char *name;
@@ -54,6 +68,9 @@ static const struct {
     {"jurisdictions", cmd_jurisdictions}, {"revisions", cmd_revisions},
     {"filings", cmd_filings},     {"watch", cmd_watch},
     {"health", cmd_health},
+    {"compare", cmd_compare},     {"audit", cmd_audit},
+    {"resolve", cmd_resolve},     {"coverage", cmd_coverage},
+    {"diff", cmd_diff},
 };
 
 int main(int argc, char **argv) {
@@ -61,6 +78,8 @@ int main(int argc, char **argv) {
   memset(&ctx, 0, sizeof ctx);
   const char *env = getenv("STDCTL_CATALOG");
   ctx.catalog = env && *env ? env : CLI_DEFAULT_CATALOG;
+  const char *cenv = getenv("STDCTL_COMPARISON");
+  ctx.comparison = cenv && *cenv ? cenv : CLI_DEFAULT_COMPARISON;
   ctx.timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
   const char *tok = getenv("STDCTL_TOKEN");
   ctx.token = tok && *tok ? tok : NULL;

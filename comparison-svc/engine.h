@@ -238,6 +238,7 @@ typedef struct engine_resolved {
     const char *standard_id;   /* chain[0] */
     engine_resolved_item *items;
     size_t n_items;
+    const char *error;         /* why, after ENGINE_EINVAL; else "" */
     engine_report arena_;      /* private: owns the strings */
 } engine_resolved;
 
