@@ -111,7 +111,7 @@ static int import_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
     return CAT_OK;  /* nothing to commit */
   }
   Change *ch = change_new(t, a, PSS__CATALOG__V1__CHANGE_KIND__STANDARD_IMPORTED);
-  size_t cap = 0;
+  size_t cap = 0, jcap = 0;
   /* jurisdictions: ancestors first; existing ones are left untouched */
   Jurisdiction **js = pa_alloc(a, (req->n_jurisdictions + 1) * sizeof *js);
   memcpy(js, req->jurisdictions, req->n_jurisdictions * sizeof *js);
@@ -124,7 +124,7 @@ static int import_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
     snprintf(path, sizeof path, "jurisdictions[%zu]", i);
     if (jur_level(js[i]->code) && load_jurisdiction(t, js[i]->code, a, &j, err) == CAT_OK) continue;
     if ((code = jurisdiction_insert(t, js[i], path, a, &j, err)) != CAT_OK) return code;
-    if (!ch->jurisdiction) ch->jurisdiction = j;  /* the change names the first one created */
+    ptrs_push(a, (void ***)&ch->jurisdictions, &ch->n_jurisdictions, &jcap, j);
   }
   Standard *s;
   if ((code = standard_insert(t, in, a, &s, err)) != CAT_OK) return code;

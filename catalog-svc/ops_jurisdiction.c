@@ -98,6 +98,8 @@ static int jur_write_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
   if (code != CAT_OK) return code;
   Change *ch = change_new(t, w->a, PSS__CATALOG__V1__CHANGE_KIND__JURISDICTION_PUT);
   ch->jurisdiction = w->out;
+  ch->n_jurisdictions = 1;
+  ch->jurisdictions = &ch->jurisdiction;
   if ((code = put_change(t, ch, w->a, err)) != CAT_OK) return code;
   *changed = true;
   return CAT_OK;

@@ -59,7 +59,8 @@ static bool starts(const char *s, const char *p) { return s && strncmp(s, p, str
 static bool matches(const Change *ch, const char *prefix) {
   if (!prefix[0]) return true;
   if (starts(ch->standard, prefix)) return true;
-  if (ch->jurisdiction && starts(ch->jurisdiction->code, prefix)) return true;
+  for (size_t i = 0; i < ch->n_jurisdictions; i++)
+    if (starts(ch->jurisdictions[i]->code, prefix)) return true;
   for (size_t i = 0; i < ch->n_standards; i++)
     if (starts(ch->standards[i]->id, prefix)) return true;
   return false;
