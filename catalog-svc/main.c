@@ -9,10 +9,11 @@
 #include "handlers.h"
 #include "log.h"
 #include "rpc.h"
+#include "seed.h"
 
 int main(int argc, char **argv) {
   rpc_block_signals();  /* before grpc_init starts its threads */
-  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl;
+  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir;
   config_opt opts[] = {
       {"listen", "CATALOG_LISTEN", "127.0.0.1:7001", "HOST:PORT to serve gRPC on (port 0 = any free port)", &listen},
       {"data-dir", "CATALOG_DATA_DIR", ".data/catalog", "directory of the LMDB environment", &data_dir},
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
       {"threads", "CATALOG_THREADS", "0", "worker threads (0 = number of cores, at least 2)", &threads},
       {"max-message-mb", "CATALOG_MAX_MESSAGE_MB", "4", "largest request or reply", &max_msg},
       {"shutdown-grace-ms", "CATALOG_SHUTDOWN_GRACE_MS", "5000", "time in-flight calls get to finish on SIGTERM", &grace},
+      {"seed-dir", "CATALOG_SEED_DIR", "", "import every *.json standard file of this directory when the store is empty", &seed_dir},
       {"log-level", "CATALOG_LOG_LEVEL", "info", "debug, info, warn or error", &loglvl},
       {0}};
   int pr = config_parse(opts, argc, argv, "catalog-svc",
@@ -52,6 +54,11 @@ int main(int argc, char **argv) {
   log_event(LOG_INFO, "store opened", "data_dir", json_string(data_dir), "revision",
             json_integer((json_int_t)store_current_revision(catalog_store(c))), "map_mib",
             json_integer((json_int_t)(store_map_size(catalog_store(c)) >> 20)), NULL);
+
+  if (catalog_seed(c, seed_dir) != 0) {
+    catalog_close(c);
+    return 1;
+  }
 
   grpc_init();
   rpc_server_opts so = {.listen = listen, .threads = (int)nthreads,
