@@ -52,7 +52,13 @@ int catalog_seed(catalog *c, const char *dir) {
     cat_err e = {0};
     ProtobufCMessage *resp;
     arena_reset(&a);
-    if (cat_import_standard(c, &reqs[i]->base, &a.pb, &resp, &e) != CAT_OK) {
+    /* operations may rewrite their request in place (as they do with arena-owned
+     * requests in the server): give them an arena copy, not the malloc'd original */
+    size_t len = protobuf_c_message_get_packed_size(&reqs[i]->base);
+    uint8_t *buf = arena_alloc(&a, len ? len : 1);
+    protobuf_c_message_pack(&reqs[i]->base, buf);
+    ProtobufCMessage *copy = protobuf_c_message_unpack(reqs[i]->base.descriptor, &a.pb, len, buf);
+    if (!copy || cat_import_standard(c, copy, &a.pb, &resp, &e) != CAT_OK) {
       log_event(LOG_ERROR, "seed import failed", "file", json_string(g.gl_pathv[i]), "error",
                 json_string(e.msg), NULL);
       arena_destroy(&a);

@@ -4,7 +4,7 @@
 
 #include "catalog.h"
 
-/* Imports every DIR/*.json (ImportStandardRequest JSON, parents first) when the store
+/* Imports every *.json file of DIR (ImportStandardRequest JSON, parents first) when the store
  * is empty; does nothing when it is not. 0 ok, -1 on a bad file or refused import. */
 int catalog_seed(catalog *c, const char *dir);
 
