@@ -576,8 +576,10 @@ static int compare_level(ctx *x, const engine_item *c, const engine_item *p, con
 {
     engine_report *r = x->r;
     engine_unit up, uc;
-    engine_unit_parse(S(pl->unit), &up);
-    engine_unit_parse(S(cl->unit), &uc);
+    if (engine_unit_parse(S(pl->unit), &up) == -2 || engine_unit_parse(S(cl->unit), &uc) == -2) {
+        r->oom_ = 1;
+        return 0;
+    }
     const char *metric = S(pl->metric);
     if (!engine_unit_comparable(&up, &uc)) {
         /* Never pass a level we cannot compare: report it for a human. */
@@ -756,7 +758,13 @@ static void compare_assignment(ctx *x, const engine_item *c, const engine_item *
                                const char *field, const char *pv, const char *cv,
                                const char *zh_name)
 {
-    if (engine_norm_equal(pv, cv))
+    char *a = engine_norm_text(pv), *b = engine_norm_text(cv);
+    int same = a && b && strcmp(a, b) == 0;
+    if (!a || !b)
+        x->r->oom_ = 1;
+    free(a);
+    free(b);
+    if (same || x->r->oom_)
         return;
     engine_finding *f = add(x, ENGINE_REASSIGNED, c, p, field);
     f->old_value = rb_strdup(x->r, pv);

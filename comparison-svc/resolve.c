@@ -104,8 +104,10 @@ static int level_eq(const level_t *a, const level_t *b, int *oom)
     if (!key_eq(a->metric, b->metric, oom))
         return 0;
     engine_unit ua, ub;
-    engine_unit_parse(S(a->unit), &ua);
-    engine_unit_parse(S(b->unit), &ub);
+    if (engine_unit_parse(S(a->unit), &ua) == -2 || engine_unit_parse(S(b->unit), &ub) == -2) {
+        *oom = 1;
+        return 0;
+    }
     if (!engine_unit_comparable(&ua, &ub) || a->comparator != b->comparator)
         return 0;
     return engine_qty_cmp(a->value * ua.factor, b->value * ub.factor) == 0 &&
@@ -261,6 +263,8 @@ int engine_resolve(const engine_standard *const *chain, size_t n_levels, engine_
 oom:
     rc = ENGINE_ENOMEM;
     engine_report_free(r);
+    r->child_id = r->parent_id = "";
+    r->error = "out of memory"; /* readable through out->error and out->arena_.error */
     out->items = NULL;
     out->n_items = 0;
     out->standard_id = "";

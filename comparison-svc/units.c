@@ -154,7 +154,7 @@ int engine_unit_parse(const char *unit, engine_unit *out)
     char *t = engine_norm_key(unit ? unit : "");
     if (!t) {
         set_unknown(out, unit ? unit : "");
-        return -1;
+        return -2;
     }
     /* Canonical spelling: " per " and 每 are "/", 个 before a period word goes. */
     replace_all(t, " per ", "/");

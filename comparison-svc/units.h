@@ -50,8 +50,8 @@ typedef struct engine_unit {
 } engine_unit;
 
 /* Parse a unit string. Always fills *out (unrecognised units get their normalised
- * text as dimension). Returns 0, or -1 when out of memory or the unit is longer
- * than the dimension buffer (then dim is the truncated text, known = 0). */
+ * text as dimension). Returns 0; -1 when the unit is longer than the dimension
+ * buffer (dim is then the truncated text, known = 0); -2 when out of memory. */
 int engine_unit_parse(const char *unit, engine_unit *out);
 
 /* 1 when both units measure the same dimension. */
