@@ -8,7 +8,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config \
       libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler grpc-proto \
-      liblmdb-dev libcmocka-dev libjansson-dev libutf8proc-dev \
+      liblmdb-dev libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -18,7 +18,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libgrpc29 libprotobuf-c1 liblmdb0 libjansson4 libutf8proc2 \
+      libgrpc29 libprotobuf-c1 liblmdb0 libjansson4 libutf8proc2 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/pss --create-home pss \
  && install -d -o pss -g pss /var/lib/pss/catalog

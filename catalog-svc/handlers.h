@@ -2,11 +2,18 @@
 #ifndef PSS_HANDLERS_H
 #define PSS_HANDLERS_H
 
+#include "auth.h"
 #include "catalog.h"
 #include "rpc.h"
 
+/* The context every Catalog handler gets. */
+typedef struct svc {
+  catalog *c;
+  auth *a;
+} svc;
+
 /* Registers every Catalog method on s (svc_ctx = c). Returns 0 on success. */
-int catalog_service_register(rpc_server *s, catalog *c);
+int catalog_service_register(rpc_server *s, catalog *c, auth *a);
 
 /* The change feed (watch.c). */
 void watch_init(catalog *c);

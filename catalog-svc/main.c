@@ -13,7 +13,7 @@
 
 int main(int argc, char **argv) {
   rpc_block_signals();  /* before grpc_init starts its threads */
-  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir;
+  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir, *auth_file, *auth_reads;
   config_opt opts[] = {
       {"listen", "CATALOG_LISTEN", "127.0.0.1:7001", "HOST:PORT to serve gRPC on (port 0 = any free port)", &listen},
       {"data-dir", "CATALOG_DATA_DIR", ".data/catalog", "directory of the LMDB environment", &data_dir},
@@ -23,6 +23,8 @@ int main(int argc, char **argv) {
       {"max-message-mb", "CATALOG_MAX_MESSAGE_MB", "4", "largest request or reply", &max_msg},
       {"shutdown-grace-ms", "CATALOG_SHUTDOWN_GRACE_MS", "5000", "time in-flight calls get to finish on SIGTERM", &grace},
       {"seed-dir", "CATALOG_SEED_DIR", "", "import every *.json standard file of this directory when the store is empty", &seed_dir},
+      {"auth-tokens", "CATALOG_AUTH_TOKENS", "", "JSON file of hashed bearer tokens; empty = writes are not authenticated", &auth_file},
+      {"auth-reads", "CATALOG_AUTH_READS", "open", "open, or token: reads need a reader/editor/admin token too", &auth_reads},
       {"log-level", "CATALOG_LOG_LEVEL", "info", "debug, info, warn or error", &loglvl},
       {0}};
   int pr = config_parse(opts, argc, argv, "catalog-svc",
@@ -40,6 +42,20 @@ int main(int argc, char **argv) {
   else if (!strcmp(loglvl, "warn")) lvl = LOG_WARN;
   else if (!strcmp(loglvl, "error")) lvl = LOG_ERROR;
   log_init("catalog-svc", lvl);
+
+  if (strcmp(auth_reads, "open") && strcmp(auth_reads, "token")) {
+    fprintf(stderr, "--auth-reads: must be open or token\n");
+    return 2;
+  }
+  auth *au;
+  char aerr[512];
+  if (auth_load(auth_file, !strcmp(auth_reads, "token"), &au, aerr, sizeof aerr) != 0) {
+    log_event(LOG_ERROR, "cannot load the tokens file", "error", json_string(aerr), NULL);
+    auth_free(au);
+    return 2;
+  }
+  if (!auth_enabled(au))
+    log_event(LOG_WARN, "authorisation is off: anyone can write (set --auth-tokens)", NULL);
 
   catalog_opts co = {.store = {.dir = data_dir,
                                .map_initial = (size_t)(minit ? minit : 64) << 20,
@@ -65,7 +81,7 @@ int main(int argc, char **argv) {
                         .max_message_bytes = (int)(mmsg ? mmsg : 4) << 20,
                         .shutdown_grace_ms = (int)mgrace, .server_name = "catalog-svc"};
   rpc_server *srv = rpc_server_new(&so);
-  if (!srv || catalog_service_register(srv, c) != 0) {
+  if (!srv || catalog_service_register(srv, c, au) != 0) {
     log_event(LOG_ERROR, "cannot set up the server", NULL);
     return 1;
   }
@@ -80,6 +96,7 @@ int main(int argc, char **argv) {
   rpc_server_wait_for_signal(srv);
   rpc_server_destroy(srv);
   catalog_close(c);
+  auth_free(au);
   grpc_shutdown();
   log_event(LOG_INFO, "stopped", NULL);
   return 0;

@@ -33,7 +33,10 @@ grpc_status_code watch_start(rpc_call *call, const ProtobufCMessage *rq, void **
   const Pss__Catalog__V1__WatchChangesRequest *req = (const void *)rq;
   if (strlen(req->jurisdiction_prefix) > 6)
     return rpc_fail(call, GRPC_STATUS_INVALID_ARGUMENT, "jurisdiction_prefix: at most 6 characters");
-  catalog *c = ctx;
+  svc *sv = ctx;
+  grpc_status_code st = auth_check(sv->a, call, AUTH_READ, NULL);
+  if (st != GRPC_STATUS_OK) return st;
+  catalog *c = sv->c;
   uint64_t cur = store_current_revision(catalog_store(c));
   if (req->after_revision > cur)
     return rpc_fail(call, GRPC_STATUS_OUT_OF_RANGE, "after_revision: %llu is in the future (latest is %llu)",

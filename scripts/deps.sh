@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config
       libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler grpc-proto
-      liblmdb-dev lmdb-utils libcmocka-dev libjansson-dev libutf8proc-dev
+      liblmdb-dev lmdb-utils libssl-dev libcmocka-dev libjansson-dev libutf8proc-dev
       python3 python3-grpcio python3-protobuf protobuf-compiler-grpc
       valgrind docker-compose python3-yaml binutils)
 missing=()

@@ -83,6 +83,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
         return self.proc.returncode
 
     def kill9(self):
@@ -90,6 +91,30 @@ class Server:
         self.proc.wait()
 
 
-def catalog_server(data_dir, extra=None, env=None):
+def catalog_server(data_dir, extra=None, env=None, listen="127.0.0.1:0"):
+    """listen: pass "127.0.0.1:<port>" to restart a stopped catalog on the same port."""
     exe = os.path.join(build_dir(), "catalog-svc", "catalog-svc")
-    return Server(exe, ["--listen", "127.0.0.1:0", "--data-dir", data_dir] + (extra or []), env, "catalog")
+    return Server(exe, ["--listen", listen, "--data-dir", data_dir] + (extra or []), env, "catalog")
+
+
+def comparison_server(catalog_addr, extra=None, env=None, listen="127.0.0.1:0"):
+    """The real comparison-svc reading from the catalog at catalog_addr."""
+    exe = os.path.join(build_dir(), "comparison-svc", "comparison-svc")
+    return Server(exe, ["--listen", listen, "--catalog", catalog_addr] + (extra or []), env,
+                  "comparison")
+
+
+def stdctl(catalog_addr, *args, check=True, timeout=120):
+    """Runs the real CLI against catalog_addr; returns the CompletedProcess (text)."""
+    exe = os.path.join(build_dir(), "cli", "stdctl")
+    p = subprocess.run([exe, "--catalog", catalog_addr] + list(args), capture_output=True,
+                       text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("stdctl %s failed (%d): %s%s" % (" ".join(args), p.returncode, p.stdout,
+                                                            p.stderr))
+    return p
+
+
+def fixture(name):
+    """Path of a fixture standard in data/standards/ (e.g. "330782-2021.json")."""
+    return os.path.join(ROOT, "data", "standards", name)
