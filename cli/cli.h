@@ -19,7 +19,7 @@ enum {
   CLI_OK = 0,
   CLI_ERR = 1,          /* RPC error or failed operation */
   CLI_USAGE = 2,        /* bad command line */
-  CLI_NONCONFORMANT = 3 /* reserved for `compare`: the standard violates its parent */
+  CLI_NONCONFORMANT = 3 /* compare, audit: the standard violates its parent(s) */
 };
 
 #define CLI_DEFAULT_CATALOG "127.0.0.1:7001"

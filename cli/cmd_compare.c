@@ -149,7 +149,10 @@ static int output_close(output *o, bool ok) {
   if (fclose(o->f) != 0 && !err) err = errno ? errno : EIO;
   if (ok && !err && rename(o->tmp, o->path) != 0) err = errno;
   if (!ok || err) {
-    if (err) fprintf(stderr, "error: %s: %s\n", o->path, strerror(err));
+    if (err)
+      fprintf(stderr, "error: %s: %s\n", o->path, strerror(err));
+    else
+      fprintf(stderr, "error: %s: the report could not be written\n", o->path);
     unlink(o->tmp);
   }
   free(o->tmp);

@@ -414,35 +414,69 @@ int render_md_audit(FILE *o, const Pss__Comparison__V1__AuditReport *a, const re
   return render_finish(o);
 }
 
+static const char *edition_change_zh(int t) {
+  switch (t) {
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__ITEM_ADDED: return "新增项目";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__ITEM_REMOVED: return "删除项目";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__LEVEL_RAISED: return "调高";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__LEVEL_LOWERED: return "降低";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__TARGET_WIDENED: return "服务对象扩大";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__TARGET_NARROWED: return "服务对象缩小";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__CONTENT_REWORDED: return "服务内容修改";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__LEAD_DEPARTMENT_CHANGED: return "牵头单位调整";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__SPENDING_CHANGED: return "支出责任调整";
+    case PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__UNCHANGED: return "未变化";
+    default: return "其他变化";
+  }
+}
+
+/* "与旧版（330700/2021）相比，新增项目1项，删除项目1项，调高1项。" then one section per
+ * change type in EditionChangeType order, one "（k）项目（编码）：说明" line per change. */
 int render_md_editions(FILE *o, const Pss__Comparison__V1__EditionDiff *d) {
   fprintf(o, "# %s → %s 版本变化\n\n", render_str(d->from), render_str(d->to));
   const ProtobufCEnumDescriptor *ed = &pss__comparison__v1__edition_change_type__descriptor;
+  bool any = false;
+  for (unsigned v = 0; v < ed->n_values; v++) {
+    int t = ed->values[v].value;
+    if (t == PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__UNCHANGED) continue;
+    size_t k = 0;
+    for (size_t i = 0; i < d->n_changes; i++) k += (int)d->changes[i]->type == t;
+    if (!k) continue;
+    fprintf(o, "%s%s%zu项", any ? "，" : "与旧版相比，", edition_change_zh(t), k);
+    any = true;
+  }
+  fputs(any ? "。\n\n" : "两版之间没有变化。\n", o);
   int sec = 0;
   for (unsigned v = 0; v < ed->n_values; v++) {
     int t = ed->values[v].value;
-    if (t == PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__EDITION_CHANGE_TYPE_UNSPECIFIED ||
-        t == PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__UNCHANGED)
-      continue;
+    if (t == PSS__COMPARISON__V1__EDITION_CHANGE_TYPE__UNCHANGED) continue;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_changes; i++) n += (int)d->changes[i]->type == t;
+    if (!n) continue;
+    fprintf(o, "%d.%s的%zu项分别是：\n\n", ++sec, edition_change_zh(t), n);
     size_t k = 0;
     for (size_t i = 0; i < d->n_changes; i++) {
       const Pss__Comparison__V1__EditionChange *c = d->changes[i];
       if ((int)c->type != t) continue;
-      if (!k) fprintf(o, "%d.%s：\n\n", ++sec, ed->values[v].name);
       fprintf(o, "（%zu）", ++k);
       md_text(o, c->item_name);
-      fprintf(o, "（%s）：", render_str(c->item_code));
-      md_text(o, c->message_zh);
-      if (*render_str(c->old_value) || *render_str(c->new_value)) {
+      fprintf(o, "（%s）", render_str(c->item_code));
+      if (*render_str(c->message_zh)) {
+        fputs("：", o);
+        md_text(o, c->message_zh);
+      }
+      /* old → new, unless the message already says it */
+      const char *ov = render_str(c->old_value), *nv = render_str(c->new_value);
+      if (*ov && *nv && !strstr(render_str(c->message_zh), nv)) {
         fputs("（", o);
-        md_text(o, c->old_value);
+        md_text(o, ov);
         fputs(" → ", o);
-        md_text(o, c->new_value);
+        md_text(o, nv);
         fputs("）", o);
       }
-      fputs("\n\n", o);
+      fputs("。\n\n", o);
     }
   }
-  if (!sec) fputs("两版之间没有变化。\n", o);
   return render_finish(o);
 }
 

@@ -6,6 +6,7 @@
  * The location is logical: the item, "330782/2021#1.2.3" (the parent's item for MISSING).
  */
 #include <stdlib.h>
+#include <jansson.h>
 #include <string.h>
 
 #include "report_render.h"
