@@ -105,10 +105,11 @@ static const struct {
     {"ListFilings", {.unary = h_cat_list_filings}},
     {"DeleteFiling", {.unary = h_cat_delete_filing}},
     {"GetStoreInfo", {.unary = h_cat_get_store_info}},
+    {"Backup", {.stream_start = backup_start, .stream_pump = backup_pump, .stream_release = backup_release}},
     {"WatchChanges", {.stream_start = watch_start, .stream_pump = watch_pump, .stream_release = watch_release}},
 };
 
-int catalog_service_register(rpc_server *s, catalog *c, auth *a) {
+int catalog_service_register(rpc_server *s, catalog *c, auth *a, const char *data_dir) {
   const ProtobufCServiceDescriptor *d = &pss__catalog__v1__catalog__descriptor;
   rpc_method_impl impls[sizeof table / sizeof table[0]];
   if (d->n_methods != sizeof table / sizeof table[0]) return -1;
@@ -122,6 +123,7 @@ int catalog_service_register(rpc_server *s, catalog *c, auth *a) {
   static svc sv;  /* one Catalog service per process */
   sv.c = c;
   sv.a = a;
+  sv.data_dir = data_dir;
   watch_init(c);
   return rpc_server_add_service(s, d, impls, &sv);
 }

@@ -13,7 +13,7 @@
 
 int main(int argc, char **argv) {
   rpc_block_signals();  /* before grpc_init starts its threads */
-  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir, *auth_file, *auth_reads;
+  const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir, *auth_file, *auth_reads, *restore_from;
   config_opt opts[] = {
       {"listen", "CATALOG_LISTEN", "127.0.0.1:7001", "HOST:PORT to serve gRPC on (port 0 = any free port)", &listen},
       {"data-dir", "CATALOG_DATA_DIR", ".data/catalog", "directory of the LMDB environment", &data_dir},
@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
       {"seed-dir", "CATALOG_SEED_DIR", "", "import every *.json standard file of this directory when the store is empty", &seed_dir},
       {"auth-tokens", "CATALOG_AUTH_TOKENS", "", "JSON file of hashed bearer tokens; empty = writes are not authenticated", &auth_file},
       {"auth-reads", "CATALOG_AUTH_READS", "open", "open, or token: reads need a reader/editor/admin token too", &auth_reads},
+      {"restore-from", "CATALOG_RESTORE_FROM", "", "install this backup file (from Catalog/Backup) into an empty --data-dir, then serve it", &restore_from},
       {"log-level", "CATALOG_LOG_LEVEL", "info", "debug, info, warn or error", &loglvl},
       {0}};
   int pr = config_parse(opts, argc, argv, "catalog-svc",
@@ -62,6 +63,13 @@ int main(int argc, char **argv) {
                                .map_max = (size_t)(mmax ? mmax : 16384) << 20}};
   catalog *c;
   cat_err err = {0};
+  if (restore_from[0]) {
+    if (store_restore(restore_from, data_dir, &err) != CAT_OK) {
+      log_event(LOG_ERROR, "restore failed", "error", json_string(err.msg), NULL);
+      return 1;
+    }
+    log_event(LOG_INFO, "restored", "from", json_string(restore_from), "data_dir", json_string(data_dir), NULL);
+  }
   if (catalog_open(&co, &c, &err) != CAT_OK) {
     log_event(LOG_ERROR, "cannot open the store", "data_dir", json_string(data_dir), "error",
               json_string(err.msg), NULL);
@@ -81,7 +89,7 @@ int main(int argc, char **argv) {
                         .max_message_bytes = (int)(mmsg ? mmsg : 4) << 20,
                         .shutdown_grace_ms = (int)mgrace, .server_name = "catalog-svc"};
   rpc_server *srv = rpc_server_new(&so);
-  if (!srv || catalog_service_register(srv, c, au) != 0) {
+  if (!srv || catalog_service_register(srv, c, au, data_dir) != 0) {
     log_event(LOG_ERROR, "cannot set up the server", NULL);
     return 1;
   }

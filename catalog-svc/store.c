@@ -2,11 +2,14 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -371,3 +374,75 @@ int store_each_version(store_txn *t, int db, const store_key *prefix, uint64_t a
 }
 
 size_t store_map_max(const store *s) { return s->map_max; }
+
+int store_backup(store *s, const char *path, uint64_t *rev, cat_err *err) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return cat_fail(err, GRPC_STATUS_INTERNAL, "backup to %s: %s", path, strerror(errno));
+  pthread_rwlock_rdlock(&s->resize_lock);  /* a copy is a read transaction */
+  int rc = mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+  pthread_rwlock_unlock(&s->resize_lock);
+  if (close(fd) != 0 && !rc) rc = errno;
+  if (rc) return cat_fail(err, GRPC_STATUS_INTERNAL, "backup to %s: %s", path, mdb_strerror(rc));
+  /* which revision did the copy capture? read it from the copy itself */
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi meta;
+  MDB_val k = {3, "rev"}, v;
+  *rev = 0;
+  if ((rc = mdb_env_create(&env))) return lmdb_fail(err, rc, "backup check");
+  mdb_env_set_maxdbs(env, DB_COUNT);
+  if (!(rc = mdb_env_open(env, path, MDB_NOSUBDIR | MDB_RDONLY | MDB_NOLOCK, 0640)) &&
+      !(rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn))) {
+    if (!(rc = mdb_dbi_open(txn, "meta", 0, &meta)) && !(rc = mdb_get(txn, meta, &k, &v)) && v.mv_size == 8)
+      memcpy(rev, v.mv_data, 8);
+    mdb_txn_abort(txn);
+  }
+  mdb_env_close(env);
+  if (rc && rc != MDB_NOTFOUND) return cat_fail(err, GRPC_STATUS_DATA_LOSS, "backup check: %s", mdb_strerror(rc));
+  return CAT_OK;
+}
+
+int store_restore(const char *from, const char *dir, cat_err *err) {
+  char dst[4096], tmp[4200];
+  snprintf(dst, sizeof dst, "%s/data.mdb", dir);
+  if (access(dst, F_OK) == 0)
+    return cat_fail(err, GRPC_STATUS_FAILED_PRECONDITION,
+                    "--restore-from: %s already holds a store; restore into an empty directory", dir);
+  if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+    return cat_fail(err, GRPC_STATUS_INTERNAL, "data dir %s: %s", dir, strerror(errno));
+  /* check it is an LMDB store of ours before installing it */
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi meta;
+  int rc = mdb_env_create(&env);
+  if (!rc) {
+    mdb_env_set_maxdbs(env, DB_COUNT);
+    rc = mdb_env_open(env, from, MDB_NOSUBDIR | MDB_RDONLY | MDB_NOLOCK, 0640);
+    if (!rc && !(rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn))) {
+      rc = mdb_dbi_open(txn, "meta", 0, &meta);
+      mdb_txn_abort(txn);
+    }
+    mdb_env_close(env);
+  }
+  if (rc) return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "--restore-from: %s is not a catalog backup: %s",
+                          from, mdb_strerror(rc));
+  FILE *in = fopen(from, "rb");
+  snprintf(tmp, sizeof tmp, "%s.restore", dst);
+  FILE *out = in ? fopen(tmp, "wb") : NULL;
+  if (!in || !out) {
+    if (in) fclose(in);
+    return cat_fail(err, GRPC_STATUS_INTERNAL, "restore: %s", strerror(errno));
+  }
+  char buf[1 << 16];
+  size_t n;
+  bool ok = true;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0) ok = ok && fwrite(buf, 1, n, out) == n;
+  ok = ok && !ferror(in) && fflush(out) == 0 && fsync(fileno(out)) == 0;
+  fclose(in);
+  ok = (fclose(out) == 0) && ok;
+  if (!ok || rename(tmp, dst) != 0) {  /* all or nothing: the store appears only when complete */
+    unlink(tmp);
+    return cat_fail(err, GRPC_STATUS_INTERNAL, "restore into %s: %s", dst, strerror(errno));
+  }
+  return CAT_OK;
+}

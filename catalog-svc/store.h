@@ -69,6 +69,15 @@ const uint8_t *store_secret(const store *s);   /* 16 bytes, stable for this data
 size_t store_map_size(store *s);
 size_t store_map_max(const store *s);
 
+/* Writes a compacted, consistent copy of the environment to the file `path`
+ * (mdb_env_copy2 with MDB_CP_COMPACT, concurrent with readers and writers) and reads
+ * back the revision it holds. */
+int store_backup(store *s, const char *path, uint64_t *rev, cat_err *err);
+
+/* Installs the backup file `from` as the store of the empty directory `dir`
+ * (refuses when dir already holds a store). Call before store_open. */
+int store_restore(const char *from, const char *dir, cat_err *err);
+
 /* Primitives (return CAT_OK, CAT_NOT_FOUND, or an error filled into err). */
 int store_get(store_txn *t, int db, const void *key, size_t klen, MDB_val *val, cat_err *err);
 int store_put(store_txn *t, int db, const void *key, size_t klen, const void *val,
