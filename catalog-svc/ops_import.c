@@ -114,10 +114,10 @@ static int import_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
   size_t cap = 0, jcap = 0;
   /* jurisdictions: ancestors first; existing ones are left untouched */
   Jurisdiction **js = pa_alloc(a, (req->n_jurisdictions + 1) * sizeof *js);
-  memcpy(js, req->jurisdictions, req->n_jurisdictions * sizeof *js);
+  if (req->n_jurisdictions) memcpy(js, req->jurisdictions, req->n_jurisdictions * sizeof *js);
   for (size_t i = 0; i < req->n_jurisdictions; i++)
     if (!js[i]) return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "jurisdictions[%zu]: empty", i);
-  qsort(js, req->n_jurisdictions, sizeof *js, by_level);
+  if (req->n_jurisdictions) qsort(js, req->n_jurisdictions, sizeof *js, by_level);
   for (size_t i = 0; i < req->n_jurisdictions; i++) {
     Jurisdiction *j;
     char path[40];

@@ -18,6 +18,7 @@ struct catalog_client {
   rpc_client *rpc;
   std_cache *cache;
   int default_timeout_ms;
+  char *authorization;          /* "Bearer …" or NULL */
 };
 
 catalog_client *catalog_client_new(const catalog_client_opts *o) {
@@ -30,6 +31,8 @@ catalog_client *catalog_client_new(const catalog_client_opts *o) {
                             o->reconnect_backoff_ms > 0 ? o->reconnect_backoff_ms : 1000};
   cc->rpc = rpc_client_new(o->target, &ro);
   cc->cache = o->cache_bytes ? std_cache_new(o->cache_bytes) : NULL;
+  if (o->token && o->token[0] && asprintf(&cc->authorization, "Bearer %s", o->token) < 0)
+    cc->authorization = NULL;
   if (!cc->target || !cc->rpc || (o->cache_bytes && !cc->cache)) {
     catalog_client_free(cc);
     return NULL;
@@ -41,6 +44,7 @@ void catalog_client_free(catalog_client *cc) {
   if (!cc) return;
   if (cc->rpc) rpc_client_destroy(cc->rpc);
   std_cache_free(cc->cache);
+  free(cc->authorization);
   free(cc->target);
   free(cc);
 }
@@ -105,10 +109,15 @@ static grpc_status_code map_failure(cc_session *s, grpc_status_code code, const 
     case GRPC_STATUS_NOT_FOUND:
     case GRPC_STATUS_INVALID_ARGUMENT:
     case GRPC_STATUS_FAILED_PRECONDITION:
-    case GRPC_STATUS_PERMISSION_DENIED:
-    case GRPC_STATUS_UNAUTHENTICATED:
     case GRPC_STATUS_OUT_OF_RANGE:
       return rpc_fail(s->call, code, "%s", msg && msg[0] ? msg : what);
+    case GRPC_STATUS_PERMISSION_DENIED:
+    case GRPC_STATUS_UNAUTHENTICATED:
+      /* comparison-svc's own credentials, not the caller's: a configuration error */
+      return rpc_fail(s->call, GRPC_STATUS_INTERNAL,
+                      "catalog-svc at %s refused comparison-svc's reads (%s: %s); set "
+                      "--catalog-token / COMPARISON_CATALOG_TOKEN to a reader token (%s)",
+                      target, rpc_status_name(code), msg ? msg : "", what);
     case GRPC_STATUS_RESOURCE_EXHAUSTED:
       return rpc_fail(s->call, code, "catalog-svc at %s: %s (%s)", target, msg, what);
     case GRPC_STATUS_UNAVAILABLE:
@@ -134,7 +143,10 @@ static grpc_status_code call(cc_session *s, const char *method, const ProtobufCM
   if (gpr_time_cmp(gpr_now(GPR_CLOCK_MONOTONIC), s->deadline) >= 0)
     return map_failure(s, GRPC_STATUS_DEADLINE_EXCEEDED, "no time left before the deadline", what);
   rpc_result res = {0};
-  grpc_status_code st = rpc_client_call(s->cc->rpc, method, req, rd, resp, s->deadline, NULL, 0, &res);
+  rpc_metadata_kv md = {"authorization", s->cc->authorization};
+  grpc_status_code st = rpc_client_call(s->cc->rpc, method, req, rd, resp, s->deadline,
+                                        s->cc->authorization ? &md : NULL,
+                                        s->cc->authorization ? 1 : 0, &res);
   if (st != GRPC_STATUS_OK) st = map_failure(s, st, res.message, what);
   rpc_result_clear(&res);
   return st;
@@ -188,6 +200,7 @@ grpc_status_code cc_get_standard(cc_session *s, const char *id, uint64_t revisio
 /* Appends n pointers to an arena array of capacity *cap (doubling). */
 static void **append_ptrs(rpc_call *c, void **arr, size_t *n, size_t *cap, void *const *add,
                           size_t n_add) {
+  if (!n_add) return arr; /* add may be NULL then (an empty repeated field) */
   if (*n + n_add > *cap) {
     size_t nc = *cap ? *cap : 16;
     while (nc < *n + n_add) nc *= 2;

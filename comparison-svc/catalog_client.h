@@ -11,8 +11,10 @@
  *      catalog unreachable / UNAVAILABLE / DEADLINE_EXCEEDED
  *          -> UNAVAILABLE "catalog-svc at HOST:PORT is unavailable: …", or
  *             DEADLINE_EXCEEDED when the caller's own deadline has passed;
- *      NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED,
- *      UNAUTHENTICATED, RESOURCE_EXHAUSTED -> passed through with the catalog's message;
+ *      NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE,
+ *      RESOURCE_EXHAUSTED -> passed through with the catalog's message;
+ *      UNAUTHENTICATED / PERMISSION_DENIED (comparison-svc's own token, not the
+ *      caller's) -> INTERNAL naming --catalog-token;
  *      anything else -> INTERNAL "catalog-svc answered CODE: …".
  *
  * Standards: a read first asks for the header (GetStandard without items: small);
@@ -41,6 +43,7 @@ typedef struct catalog_client_opts {
   size_t cache_bytes;           /* 0 = no cache */
   int max_message_bytes;        /* largest catalog reply; 0 = 64 MiB */
   int reconnect_backoff_ms;     /* max reconnect backoff; 0 = 1000 */
+  const char *token;            /* bearer token for catalogs that protect reads; NULL/"" = none */
 } catalog_client_opts;
 
 catalog_client *catalog_client_new(const catalog_client_opts *opts);

@@ -153,6 +153,7 @@ static Pss__Comparison__V1__Report *report_from(rpc_call *c, const engine_findin
   pb_finding **blk = nb ? rpc_alloc(c, nb * sizeof *blk) : NULL;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
+    if (!all && !fs[i]->blocking) continue;
     pb_finding *pf = tp_finding(c, fs[i]);
     if (all) all[i] = pf;
     if (fs[i]->blocking) blk[k++] = pf;

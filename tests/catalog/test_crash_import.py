@@ -1,6 +1,7 @@
-"""kill -9 of catalog-svc while `stdctl import` is running, then restart: the store
-opens, every standard whose import was acknowledged is there and whole, no standard
-is half-written, and revisions are gapless.
+"""kill -9 of catalog-svc while `stdctl import` is running and an editor is writing
+item batches into a draft, then restart: the store opens, every standard whose import
+was acknowledged is there and whole, every acknowledged edit is there, no standard is
+half-written, and revisions are gapless.
 
 Usage: test_crash_import.py [ROUNDS]   (default 3; issue 5's soak runs 20)"""
 import json
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
@@ -59,7 +61,35 @@ def write_files(d, city):
     return files
 
 
-def check_store(addr, files_by_id, acked):
+def editor(addr, r, acked_items, stop):
+    """Writes batches of 3 items into draft 110000/edit<r> until the server dies."""
+    c = pbg.CatalogStub(grpc.insecure_channel(addr))
+    sid = "110000/edit%d" % r
+    try:
+        while not stop.is_set():
+            try:
+                c.GetStandard(pb.GetStandardRequest(id="CN/2021"), timeout=5)
+                c.GetJurisdiction(pb.GetJurisdictionRequest(code="110000"), timeout=5)
+                break
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.NOT_FOUND:
+                    return
+        s = c.CreateStandard(pb.CreateStandardRequest(standard=pb.Standard(
+            jurisdiction="110000", edition="edit%d" % r, title="编辑", parent="CN/2021")), timeout=5)
+        acked_items.setdefault(sid, set())
+        etag, k = s.etag, 0
+        while not stop.is_set():
+            batch = [pb.Item(code="E-%04d" % (k + i), parent_code="N-%03d" % ((k + i) % ITEMS), domain="幼有所育",
+                             name="编辑项", content=["条款"]) for i in range(3)]
+            etag = c.WriteItems(pb.WriteItemsRequest(standard=sid, expected_etag=etag, upserts=batch),
+                                timeout=5).standard.etag
+            acked_items[sid] |= {b.code for b in batch}  # acknowledged
+            k += 3
+    except grpc.RpcError:
+        return
+
+
+def check_store(addr, files_by_id, acked, acked_items=None):
     ch = grpc.insecure_channel(addr)
     c = pbg.CatalogStub(ch)
     stored = {}
@@ -75,8 +105,14 @@ def check_store(addr, files_by_id, acked):
     half = []
     for sid, s in stored.items():
         full = c.GetStandard(pb.GetStandardRequest(id=sid, include_items=True), timeout=30)
-        if len(full.items) != ITEMS or full.item_count != ITEMS or full.status != pb.PUBLISHED:
+        if "/edit" in sid:  # a draft being edited: every acknowledged batch, counts consistent
+            codes = {i.code for i in full.items}
+            if full.item_count != len(full.items) or len(codes) % 3:
+                half.append(sid)
+            lost += ["%s#%s" % (sid, x) for x in (acked_items or {}).get(sid, set()) - codes]
+        elif len(full.items) != ITEMS or full.item_count != ITEMS or full.status != pb.PUBLISHED:
             half.append(sid)
+    lost += [i for i in (acked_items or {}) if i not in stored]
     info = c.GetStoreInfo(pb.GetStoreInfoRequest(), timeout=30)
     revs = []
     if os.environ.get("CRASH_DEBUG"):
@@ -99,7 +135,7 @@ def main():
     data = os.path.join(work, "data")
     stdctl = os.path.join(lib.build_dir(), "cli", "stdctl")
     rnd = random.Random(int(os.environ.get("CRASH_SEED", "2021")))
-    acked = set()
+    acked, acked_items = set(), {}
     total_lost = total_half = corrupt = 0
     for r in range(rounds):
         rd = os.path.join(work, "round%d" % r)
@@ -107,6 +143,9 @@ def main():
         files = write_files(rd, r + 1)
         srv = lib.catalog_server(data)
         rnd.shuffle(files)  # any order: stdctl stores parents first
+        stop = threading.Event()
+        ed = threading.Thread(target=editor, args=(srv.addr, r + 1, acked_items, stop))
+        ed.start()
         imp = subprocess.Popen([stdctl, "--catalog", srv.addr, "import"] + files,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         kill_after = rnd.randint(1, N_COUNTIES)  # acknowledged imports before the kill
@@ -122,6 +161,8 @@ def main():
         if srv.proc.poll() is None:
             srv.kill9()
         out, _ = imp.communicate(timeout=60)
+        stop.set()
+        ed.join(30)
         for line in out.splitlines():  # acknowledged while the kill was landing
             m = re.match(r"^(imported|unchanged) (\S+)", line)
             if m:
@@ -132,11 +173,11 @@ def main():
             corrupt += 1
             print("round %d: store did not reopen: %s" % (r + 1, e))
             continue
-        lost, half, gapless, n, rev = check_store(srv.addr, None, acked)
+        lost, half, gapless, n, rev = check_store(srv.addr, None, acked, acked_items)
         total_lost += len(lost)
         total_half += len(half)
-        print("round %d: killed after %d acks; acknowledged %d, stored %d, lost %d, half-written %d, revision %d, gapless %s"
-              % (r + 1, kill_after, len(acked), n, len(lost), len(half), rev, gapless))
+        print("round %d: killed after %d acks; edits acknowledged %d; imports acknowledged %d, stored %d, lost %d, half-written %d, revision %d, gapless %s"
+              % (r + 1, kill_after, sum(map(len, acked_items.values())), len(acked), n, len(lost), len(half), rev, gapless))
         if not gapless:
             corrupt += 1
         code = srv.stop()
