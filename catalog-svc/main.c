@@ -14,6 +14,7 @@
 int main(int argc, char **argv) {
   rpc_block_signals();  /* before grpc_init starts its threads */
   const char *listen, *data_dir, *map_max, *map_initial, *threads, *max_msg, *grace, *loglvl, *seed_dir, *auth_file, *auth_reads, *restore_from;
+  const char *tls_cert, *tls_key, *tls_client_ca;
   config_opt opts[] = {
       {"listen", "CATALOG_LISTEN", "127.0.0.1:7001", "HOST:PORT to serve gRPC on (port 0 = any free port)", &listen},
       {"data-dir", "CATALOG_DATA_DIR", ".data/catalog", "directory of the LMDB environment", &data_dir},
@@ -26,6 +27,9 @@ int main(int argc, char **argv) {
       {"auth-tokens", "CATALOG_AUTH_TOKENS", "", "JSON file of hashed bearer tokens; empty = writes are not authenticated", &auth_file},
       {"auth-reads", "CATALOG_AUTH_READS", "open", "open, or token: reads need a reader/editor/admin token too", &auth_reads},
       {"restore-from", "CATALOG_RESTORE_FROM", "", "install this backup file (from Catalog/Backup) into an empty --data-dir, then serve it", &restore_from},
+      {"tls-cert", "CATALOG_TLS_CERT", "", "PEM certificate: serve TLS", &tls_cert},
+      {"tls-key", "CATALOG_TLS_KEY", "", "PEM private key of --tls-cert", &tls_key},
+      {"tls-client-ca", "CATALOG_TLS_CLIENT_CA", "", "PEM CA: require client certificates signed by it (mTLS)", &tls_client_ca},
       {"log-level", "CATALOG_LOG_LEVEL", "info", "debug, info, warn or error", &loglvl},
       {0}};
   int pr = config_parse(opts, argc, argv, "catalog-svc",
@@ -87,7 +91,8 @@ int main(int argc, char **argv) {
   grpc_init();
   rpc_server_opts so = {.listen = listen, .threads = (int)nthreads,
                         .max_message_bytes = (int)(mmsg ? mmsg : 4) << 20,
-                        .shutdown_grace_ms = (int)mgrace, .server_name = "catalog-svc"};
+                        .shutdown_grace_ms = (int)mgrace, .server_name = "catalog-svc",
+                        .tls = {.ca = tls_client_ca, .cert = tls_cert, .key = tls_key}};
   rpc_server *srv = rpc_server_new(&so);
   if (!srv || catalog_service_register(srv, c, au, data_dir) != 0) {
     log_event(LOG_ERROR, "cannot set up the server", NULL);

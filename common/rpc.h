@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tls.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -42,6 +44,7 @@ typedef struct rpc_server_opts {
   int max_message_bytes;       /* receive and send limit; 0 = 4 MiB */
   int shutdown_grace_ms;       /* drain time on shutdown before cancelling; 0 = 5000 */
   const char *server_name;     /* for logs: "catalog-svc" */
+  rpc_tls tls;                 /* cert + key = TLS; + ca = mTLS (client certs required) */
 } rpc_server_opts;
 
 /* Unary handler. Decoded request in, reply out (built in the call's arena).
@@ -135,7 +138,10 @@ typedef struct rpc_client_opts {
    * notices a restarted server within about this long. 0 = gRPC's default
    * (1 s growing to 120 s). */
   int max_reconnect_backoff_ms;
+  rpc_tls tls;                /* ca = verify the server over TLS; + cert/key for mTLS */
 } rpc_client_opts;
+
+/* rpc_client_new returns NULL (and logs why) when the TLS files cannot be used. */
 
 rpc_client *rpc_client_new(const char *target, const rpc_client_opts *opts);
 void rpc_client_destroy(rpc_client *c);

@@ -4,6 +4,7 @@
  * call through one client at once.
  */
 #include "rpc.h"
+#include "log.h"
 
 #include <grpc/byte_buffer.h>
 #include <grpc/byte_buffer_reader.h>
@@ -55,7 +56,7 @@ rpc_client *rpc_client_new(const char *target, const rpc_client_opts *opts) {
   rpc_client *c = calloc(1, sizeof *c);
   if (!c) abort();
   int max = opts && opts->max_message_bytes > 0 ? opts->max_message_bytes : 64 * 1024 * 1024;
-  grpc_arg args[4];
+  grpc_arg args[5];
   memset(args, 0, sizeof args);
   size_t n = 0;
   args[n].type = GRPC_ARG_INTEGER;
@@ -71,8 +72,20 @@ rpc_client *rpc_client_new(const char *target, const rpc_client_opts *opts) {
       args[n++].value.integer = backoff;
     }
   }
+  if (opts && opts->tls.server_name && opts->tls.server_name[0]) {
+    args[n].type = GRPC_ARG_STRING;
+    args[n].key = GRPC_SSL_TARGET_NAME_OVERRIDE_ARG;
+    args[n++].value.string = (char *)opts->tls.server_name;
+  }
   grpc_channel_args ca = {n, args};
-  grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+  char terr[512] = "";
+  grpc_channel_credentials *creds = tls_channel_credentials(opts ? &opts->tls : NULL, terr, sizeof terr);
+  if (!creds) {
+    log_event(LOG_ERROR, "TLS setup failed", "target", json_string(target), "error", json_string(terr), NULL);
+    free(c);
+    grpc_shutdown();
+    return NULL;
+  }
   c->ch = grpc_channel_create(target, creds, &ca);
   grpc_channel_credentials_release(creds);
   return c;

@@ -901,7 +901,12 @@ rpc_server *rpc_server_new(const rpc_server_opts *opts) {
 
 int rpc_server_start(rpc_server *s) {
   if (!s || s->started) return 0;
-  grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
+  char terr[512] = "";
+  grpc_server_credentials *creds = tls_server_credentials(&s->opts.tls, terr, sizeof terr);
+  if (!creds) {
+    log_event(LOG_ERROR, "TLS setup failed", "error", json_string(terr), NULL);
+    return 0;
+  }
   int port = grpc_server_add_http2_port(s->server, s->listen, creds);
   grpc_server_credentials_release(creds);
   if (port <= 0) {

@@ -28,7 +28,8 @@ catalog_client *catalog_client_new(const catalog_client_opts *o) {
   cc->default_timeout_ms = o->default_timeout_ms > 0 ? o->default_timeout_ms : 10000;
   rpc_client_opts ro = {.max_message_bytes = o->max_message_bytes,
                         .max_reconnect_backoff_ms =
-                            o->reconnect_backoff_ms > 0 ? o->reconnect_backoff_ms : 1000};
+                            o->reconnect_backoff_ms > 0 ? o->reconnect_backoff_ms : 1000,
+                        .tls = o->tls};
   cc->rpc = rpc_client_new(o->target, &ro);
   cc->cache = o->cache_bytes ? std_cache_new(o->cache_bytes) : NULL;
   if (o->token && o->token[0] && asprintf(&cc->authorization, "Bearer %s", o->token) < 0)

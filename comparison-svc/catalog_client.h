@@ -44,6 +44,7 @@ typedef struct catalog_client_opts {
   int max_message_bytes;        /* largest catalog reply; 0 = 64 MiB */
   int reconnect_backoff_ms;     /* max reconnect backoff; 0 = 1000 */
   const char *token;            /* bearer token for catalogs that protect reads; NULL/"" = none */
+  rpc_tls tls;                  /* TLS / mTLS towards catalog-svc (empty = plaintext) */
 } catalog_client_opts;
 
 catalog_client *catalog_client_new(const catalog_client_opts *opts);

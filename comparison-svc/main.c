@@ -13,6 +13,7 @@
 int main(int argc, char **argv) {
   rpc_block_signals(); /* before grpc_init starts its threads */
   const char *listen, *catalog, *token, *threads, *max_msg, *timeout, *cache_mb, *backoff, *grace, *loglvl;
+  const char *tls_cert, *tls_key, *tls_client_ca, *ctls_ca, *ctls_cert, *ctls_key, *ctls_name;
   config_opt opts[] = {
       {"listen", "COMPARISON_LISTEN", "127.0.0.1:7002", "HOST:PORT to serve gRPC on (port 0 = any free port)", &listen},
       {"catalog", "COMPARISON_CATALOG", "127.0.0.1:7001", "HOST:PORT of catalog-svc", &catalog},
@@ -23,6 +24,13 @@ int main(int argc, char **argv) {
       {"cache-mb", "COMPARISON_CACHE_MB", "256", "cache of published standards (0 = off)", &cache_mb},
       {"catalog-reconnect-ms", "COMPARISON_CATALOG_RECONNECT_MS", "1000", "longest wait between attempts to reconnect to catalog-svc", &backoff},
       {"shutdown-grace-ms", "COMPARISON_SHUTDOWN_GRACE_MS", "5000", "time in-flight calls get to finish on SIGTERM", &grace},
+      {"tls-cert", "COMPARISON_TLS_CERT", "", "PEM certificate: serve TLS", &tls_cert},
+      {"tls-key", "COMPARISON_TLS_KEY", "", "PEM private key of --tls-cert", &tls_key},
+      {"tls-client-ca", "COMPARISON_TLS_CLIENT_CA", "", "PEM CA: require client certificates signed by it (mTLS)", &tls_client_ca},
+      {"catalog-tls-ca", "COMPARISON_CATALOG_TLS_CA", "", "PEM CA that signed catalog-svc's certificate: talk TLS to it", &ctls_ca},
+      {"catalog-tls-cert", "COMPARISON_CATALOG_TLS_CERT", "", "PEM client certificate for catalog-svc (mTLS)", &ctls_cert},
+      {"catalog-tls-key", "COMPARISON_CATALOG_TLS_KEY", "", "PEM key of --catalog-tls-cert", &ctls_key},
+      {"catalog-tls-server-name", "COMPARISON_CATALOG_TLS_SERVER_NAME", "", "name expected in catalog-svc's certificate (default: the host of --catalog)", &ctls_name},
       {"log-level", "COMPARISON_LOG_LEVEL", "info", "debug, info, warn or error", &loglvl},
       {0}};
   int pr = config_parse(opts, argc, argv, "comparison-svc",
@@ -52,7 +60,8 @@ int main(int argc, char **argv) {
                             .cache_bytes = (size_t)mcache << 20,
                             .max_message_bytes = 0,
                             .reconnect_backoff_ms = (int)(mbackoff ? mbackoff : 1000),
-                            .token = token};
+                            .token = token,
+                            .tls = {.ca = ctls_ca, .cert = ctls_cert, .key = ctls_key, .server_name = ctls_name}};
   catalog_client *cc = catalog_client_new(&co);
   if (!cc) {
     log_event(LOG_ERROR, "cannot create the catalog client", "catalog", json_string(catalog), NULL);
@@ -62,7 +71,8 @@ int main(int argc, char **argv) {
   cmp_service svc = {.cc = cc};
   rpc_server_opts so = {.listen = listen, .threads = (int)nthreads,
                         .max_message_bytes = (int)(mmsg ? mmsg : 16) << 20,
-                        .shutdown_grace_ms = (int)mgrace, .server_name = "comparison-svc"};
+                        .shutdown_grace_ms = (int)mgrace, .server_name = "comparison-svc",
+                        .tls = {.ca = tls_client_ca, .cert = tls_cert, .key = tls_key}};
   rpc_server *srv = rpc_server_new(&so);
   if (!srv || comparison_service_register(srv, &svc) != 0) {
     log_event(LOG_ERROR, "cannot set up the server", NULL);

@@ -6,7 +6,7 @@ PKGS=(build-essential cmake pkg-config
       libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler grpc-proto
       liblmdb-dev lmdb-utils libssl-dev libcmocka-dev libjansson-dev libutf8proc-dev
       python3 python3-grpcio python3-protobuf protobuf-compiler-grpc
-      valgrind docker-compose python3-yaml binutils)
+      valgrind docker-compose python3-yaml binutils openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
