@@ -65,7 +65,7 @@ class TlsTest(unittest.TestCase):
     def tearDownClass(cls):
         codes = (cls.comparison.stop(), cls.catalog.stop())
         shutil.rmtree(cls.d, ignore_errors=True)
-        assert codes == (0, 0), codes
+        assert codes == (0, 0), (codes, cls.comparison.logs()[-3000:], cls.catalog.logs()[-3000:])
 
     def creds(self, client="client"):
         if client is None:
