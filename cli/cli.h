@@ -98,6 +98,9 @@ int cmd_revisions(cli_ctx *ctx, int argc, char **argv);
 int cmd_filings(cli_ctx *ctx, int argc, char **argv);
 int cmd_watch(cli_ctx *ctx, int argc, char **argv);
 int cmd_health(cli_ctx *ctx, int argc, char **argv);
+/* item tables as CSV (cmd_csv.c) */
+int cmd_import_csv(cli_ctx *ctx, int argc, char **argv);
+int cmd_export_csv(cli_ctx *ctx, int argc, char **argv);
 /* comparison-svc (cmd_compare.c) */
 int cmd_compare(cli_ctx *ctx, int argc, char **argv);
 int cmd_audit(cli_ctx *ctx, int argc, char **argv);

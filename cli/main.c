@@ -25,6 +25,10 @@ static const char PROGRAM_HELP[] =
     "  import FILE…                 import standards (ImportStandardRequest JSON), parents first\n"
     "  get JUR/EDITION              print a standard with its items as JSON\n"
     "  export JUR/EDITION [-o FILE] write an import file (jurisdictions, standard, filings)\n"
+    "  import-csv FILE --standard JUR/EDITION --title T [--parent JUR/EDITION]\n"
+    "                               import a standard whose items are a CSV table (Excel)\n"
+    "  export-csv JUR/EDITION [-o FILE]\n"
+    "                               write the items as that CSV table (UTF-8 BOM, CRLF)\n"
     "  list                         list standards (--jurisdiction, --status, --parent, --json)\n"
     "  publish JUR/EDITION          publish a draft standard\n"
     "  withdraw JUR/EDITION         withdraw a standard\n"
@@ -68,6 +72,7 @@ static const struct {
     {"jurisdictions", cmd_jurisdictions}, {"revisions", cmd_revisions},
     {"filings", cmd_filings},     {"watch", cmd_watch},
     {"health", cmd_health},
+    {"import-csv", cmd_import_csv}, {"export-csv", cmd_export_csv},
     {"compare", cmd_compare},     {"audit", cmd_audit},
     {"resolve", cmd_resolve},     {"coverage", cmd_coverage},
     {"diff", cmd_diff},

@@ -134,6 +134,9 @@ static bool is_integral(double v) {
 static json_t *double_json(double v) {
   if (isnan(v)) return json_string("NaN");
   if (isinf(v)) return json_string(v > 0 ? "Infinity" : "-Infinity");
+  /* -0.0 is not a default value (see is_default), so it must keep its sign: as the
+   * integer 0 it decoded to +0.0 and vanished on the next encoding (fuzz_pbjson) */
+  if (v == 0 && signbit(v)) return json_real(v);
   if (abs_d(v) < 9007199254740992.0 && is_integral(v)) return json_integer((json_int_t)v);
   return json_real(v);
 }
