@@ -50,12 +50,22 @@ int cli_global_option(cli_ctx *ctx, const char *name, const char *value) {
     ctx->token = value;
     return 1;
   }
+  const char **tls = !strcmp(name, "tls-ca") ? &ctx->tls.ca
+                     : !strcmp(name, "tls-cert") ? &ctx->tls.cert
+                     : !strcmp(name, "tls-key") ? &ctx->tls.key
+                     : !strcmp(name, "tls-server-name") ? &ctx->tls.server_name : NULL;
+  if (tls) {
+    if (!value || !*value) return -1;
+    *tls = value;
+    return 1;
+  }
   return 0;
 }
 
 static bool is_global(const char *name) {
   return strcmp(name, "catalog") == 0 || strcmp(name, "comparison") == 0 ||
-         strcmp(name, "timeout") == 0 || strcmp(name, "token") == 0;
+         strcmp(name, "timeout") == 0 || strcmp(name, "token") == 0 ||
+         strncmp(name, "tls-", 4) == 0;
 }
 
 int cli_parse(cli_ctx *ctx, int argc, char **argv, const cli_opt *specs, const char *help,

@@ -34,6 +34,7 @@ typedef struct cli_ctx {
   int64_t timeout_ms;      /* per call */
   bool timeout_set;        /* --timeout given explicitly (watch has no deadline otherwise) */
   const char *token;       /* bearer token for writes (--token / STDCTL_TOKEN), or NULL */
+  rpc_tls tls;             /* --tls-ca / --tls-cert / --tls-key / --tls-server-name */
   rpc_client *client;      /* created on first use */
   const char *client_target;
 } cli_ctx;

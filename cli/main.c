@@ -52,6 +52,10 @@ static const char PROGRAM_HELP[] =
     "                       comparison-svc address (env STDCTL_COMPARISON, default " CLI_DEFAULT_COMPARISON ")\n"
     "  --timeout MS         deadline of each call in milliseconds (default 30000)\n"
     "  --token TOKEN        bearer token for writes (env STDCTL_TOKEN)\n"
+    "  --tls-ca FILE        talk TLS, verifying the server with this PEM CA (env STDCTL_TLS_CA)\n"
+    "  --tls-cert FILE      client certificate for mTLS (env STDCTL_TLS_CERT)\n"
+    "  --tls-key FILE       its private key (env STDCTL_TLS_KEY)\n"
+    "  --tls-server-name N  name expected in the server certificate (env STDCTL_TLS_SERVER_NAME)\n"
     "  --help               this help; `stdctl COMMAND --help` for a command\n"
     "\n"
     "Exit codes: 0 ok, 1 error (RPC errors print \"error: STATUS: message\"), 2 usage error,\n"
@@ -86,6 +90,10 @@ int main(int argc, char **argv) {
   const char *cenv = getenv("STDCTL_COMPARISON");
   ctx.comparison = cenv && *cenv ? cenv : CLI_DEFAULT_COMPARISON;
   ctx.timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+  ctx.tls.ca = getenv("STDCTL_TLS_CA");
+  ctx.tls.cert = getenv("STDCTL_TLS_CERT");
+  ctx.tls.key = getenv("STDCTL_TLS_KEY");
+  ctx.tls.server_name = getenv("STDCTL_TLS_SERVER_NAME");
   const char *tok = getenv("STDCTL_TOKEN");
   ctx.token = tok && *tok ? tok : NULL;
 

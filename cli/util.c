@@ -16,6 +16,7 @@ rpc_client *cli_client(cli_ctx *ctx, const char *target) {
   if (ctx->client) rpc_client_destroy(ctx->client);
   rpc_client_opts opts;
   memset(&opts, 0, sizeof opts);
+  opts.tls = ctx->tls;
   ctx->client = rpc_client_new(target, &opts);
   ctx->client_target = target;
   return ctx->client;

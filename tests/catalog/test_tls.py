@@ -105,6 +105,18 @@ class TlsTest(unittest.TestCase):
         self.assertEqual((r.counts["ADDED"], r.counts["SUPPLEMENTED"], r.counts["RAISED"], r.counts["REFINED"]),
                          (4, 10, 1, 13))
         self.assertTrue(r.conformant)
+        # stdctl over TLS to comparison-svc and mTLS to catalog-svc
+        stdctl = os.path.join(lib.build_dir(), "cli", "stdctl")
+        tls = ["--tls-ca", os.path.join(self.d, "ca.pem"), "--tls-cert", os.path.join(self.d, "client.pem"),
+               "--tls-key", os.path.join(self.d, "client.key")]
+        out = subprocess.run([stdctl, "--catalog", "localhost:%d" % self.catalog.port, "--comparison",
+                              "localhost:%d" % self.comparison.port] + tls + ["compare", "330782/2021"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn('"ADDED": 4', out.stdout)
+        out = subprocess.run([stdctl, "--catalog", "localhost:%d" % self.catalog.port, "health"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(out.returncode, 0)  # plaintext to an mTLS server fails
 
 
 class TlsConfigTest(unittest.TestCase):
