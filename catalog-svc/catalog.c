@@ -177,6 +177,48 @@ int load_items(store_txn *t, const char *id, uint64_t at, const char *domain, co
   return code;
 }
 
+typedef struct raw_acc {
+  ProtobufCAllocator *a;
+  ProtobufCMessageUnknownField *v;
+  size_t n, cap;
+  uint32_t tag;
+} raw_acc;
+
+static int raw_collect(const char *name, const MDB_val *val, uint64_t rev, void *ctx) {
+  raw_acc *acc = ctx;
+  if (acc->n == acc->cap) {
+    size_t nc = acc->cap ? acc->cap * 2 : 128;
+    ProtobufCMessageUnknownField *nv = pa_alloc(acc->a, nc * sizeof *nv);
+    if (!nv) return -1;
+    if (acc->n) memcpy(nv, acc->v, acc->n * sizeof *nv);
+    acc->v = nv;
+    acc->cap = nc;
+  }
+  /* protobuf-c writes an unknown field as tag + data: the data carries the length */
+  uint8_t *copy = acc->a->alloc(acc->a->allocator_data, val->mv_size + 10);
+  if (!copy) return -1;
+  size_t h = 0;
+  for (uint64_t len = val->mv_size; ; len >>= 7) {
+    copy[h++] = (uint8_t)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
+    if (len <= 0x7f) break;
+  }
+  memcpy(copy + h, val->mv_data, val->mv_size);
+  acc->v[acc->n++] = (ProtobufCMessageUnknownField){
+      .tag = acc->tag, .wire_type = PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, .len = h + val->mv_size, .data = copy};
+  return 0;
+}
+
+int load_items_packed(store_txn *t, const char *id, uint64_t at, uint32_t tag, ProtobufCAllocator *a,
+                      ProtobufCMessage *into, cat_err *err) {
+  store_key k;
+  if (!std_prefix(&k, id)) return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "id: too long");
+  raw_acc acc = {.a = a, .tag = tag};
+  int code = store_each_version(t, DB_ITEM, &k, at ? at : UINT64_MAX, NULL, false, raw_collect, &acc, err);
+  into->unknown_fields = acc.v;
+  into->n_unknown_fields = (unsigned)acc.n;
+  return code;
+}
+
 int load_item(store_txn *t, const char *id, const char *code, uint64_t at, ProtobufCAllocator *a,
               Item **out, cat_err *err) {
   store_key k;

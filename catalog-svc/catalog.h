@@ -43,6 +43,9 @@ int cat_update_jurisdiction(catalog *, const ProtobufCMessage *, ProtobufCAlloca
 int cat_list_jurisdictions(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
 int cat_create_standard(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
 int cat_get_standard(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
+/* The same reply for the wire: items stay packed as stored (unknown fields of the
+ * Standard with the items field number), so they are sent without being decoded. */
+int cat_get_standard_packed(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
 int cat_list_standards(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
 int cat_publish_standard(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);
 int cat_withdraw_standard(catalog *, const ProtobufCMessage *, ProtobufCAllocator *, ProtobufCMessage **, cat_err *);

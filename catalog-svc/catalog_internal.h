@@ -34,6 +34,11 @@ int load_header(store_txn *t, const char *id, uint64_t at, ProtobufCAllocator *a
 int put_header(store_txn *t, Standard *s, ProtobufCAllocator *a, cat_err *err);
 int load_items(store_txn *t, const char *id, uint64_t at, const char *domain, const char *after,
                size_t limit, ProtobufCAllocator *a, Item ***items, size_t *n, cat_err *err);
+/* The stored items, still packed, attached to `into` as unknown fields with field
+ * number `tag`: on the wire that is exactly `repeated Item <tag>`, without decoding
+ * and re-encoding every item (the hot path of GetStandard). */
+int load_items_packed(store_txn *t, const char *id, uint64_t at, uint32_t tag, ProtobufCAllocator *a,
+                      ProtobufCMessage *into, cat_err *err);
 int load_item(store_txn *t, const char *id, const char *code, uint64_t at, ProtobufCAllocator *a,
               Item **out, cat_err *err);
 int put_item(store_txn *t, const char *id, Item *it, ProtobufCAllocator *a, cat_err *err);

@@ -67,7 +67,7 @@ HANDLER(cat_get_jurisdiction, AUTH_READ, NULL)
 HANDLER(cat_update_jurisdiction, AUTH_ADMIN, scope_update_jur)
 HANDLER(cat_list_jurisdictions, AUTH_READ, NULL)
 HANDLER(cat_create_standard, AUTH_WRITE, scope_create_std)
-HANDLER(cat_get_standard, AUTH_READ, NULL)
+HANDLER(cat_get_standard_packed, AUTH_READ, NULL)
 HANDLER(cat_list_standards, AUTH_READ, NULL)
 HANDLER(cat_publish_standard, AUTH_WRITE, scope_publish)
 HANDLER(cat_withdraw_standard, AUTH_WRITE, scope_withdraw)
@@ -91,7 +91,7 @@ static const struct {
     {"UpdateJurisdiction", {.unary = h_cat_update_jurisdiction}},
     {"ListJurisdictions", {.unary = h_cat_list_jurisdictions}},
     {"CreateStandard", {.unary = h_cat_create_standard}},
-    {"GetStandard", {.unary = h_cat_get_standard}},
+    {"GetStandard", {.unary = h_cat_get_standard_packed}},
     {"ListStandards", {.unary = h_cat_list_standards}},
     {"PublishStandard", {.unary = h_cat_publish_standard}},
     {"WithdrawStandard", {.unary = h_cat_withdraw_standard}},

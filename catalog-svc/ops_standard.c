@@ -129,8 +129,8 @@ static int check_revision(store_txn *t, uint64_t rev, cat_err *err) {
   return CAT_OK;
 }
 
-int cat_get_standard(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a,
-                     ProtobufCMessage **out, cat_err *err) {
+static int get_standard(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a,
+                        ProtobufCMessage **out, cat_err *err, bool packed) {
   const GetStdReq *req = (const GetStdReq *)rq;
   int code = check_standard_id("id", req->id, err);
   if (code != CAT_OK) return code;
@@ -138,11 +138,28 @@ int cat_get_standard(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator 
   if ((code = store_read_begin(c->st, &t, err)) != CAT_OK) return code;
   Standard *s = NULL;
   if ((code = check_revision(&t, req->revision, err)) == CAT_OK &&
-      (code = load_header(&t, req->id, req->revision, a, &s, err)) == CAT_OK && req->include_items)
-    code = load_items(&t, req->id, req->revision, NULL, NULL, 0, a, &s->items, &s->n_items, err);
+      (code = load_header(&t, req->id, req->revision, a, &s, err)) == CAT_OK && req->include_items) {
+    if (packed)
+      code = load_items_packed(&t, req->id, req->revision,
+                               protobuf_c_message_descriptor_get_field_by_name(
+                                   &pss__catalog__v1__standard__descriptor, "items")->id,
+                               a, &s->base, err);
+    else
+      code = load_items(&t, req->id, req->revision, NULL, NULL, 0, a, &s->items, &s->n_items, err);
+  }
   store_read_end(&t);
   if (code == CAT_OK) *out = &s->base;
   return code;
+}
+
+int cat_get_standard(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a,
+                     ProtobufCMessage **out, cat_err *err) {
+  return get_standard(c, rq, a, out, err, false);
+}
+
+int cat_get_standard_packed(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a,
+                            ProtobufCMessage **out, cat_err *err) {
+  return get_standard(c, rq, a, out, err, true);
 }
 
 /* ------------------------------------------------------------ listing */
