@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!auth_enabled(au))
-    log_event(LOG_WARN, "authorisation is off: anyone can write (set --auth-tokens)", NULL);
+    log_event(LOG_WARN, "authorisation is off: every call is allowed, writes and Backup included (set --auth-tokens)", NULL);
 
   catalog_opts co = {.store = {.dir = data_dir,
                                .map_initial = (size_t)(minit ? minit : 64) << 20,

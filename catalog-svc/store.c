@@ -196,7 +196,7 @@ static int grow(store *s, cat_err *err) {
   int code = CAT_OK;
   if (s->map_size >= s->map_max) {
     code = cat_fail(err, GRPC_STATUS_RESOURCE_EXHAUSTED,
-                    "store full: the LMDB map reached its ceiling of %zu MiB (--map-max)",
+                    "store full: the LMDB map reached its ceiling of %zu MiB (--map-max-mb)",
                     s->map_max >> 20);
   } else {
     size_t next = s->map_size * 2;

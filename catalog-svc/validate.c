@@ -183,9 +183,9 @@ int validate_filing(const Filing *f, const char *path, cat_err *err) {
       return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "%s.covers[%zu].itemCode: invalid item code",
                       path, i);
     const char *fl = c->field;
-    if (fl[0] && strcmp(fl, "levels") && strcmp(fl, "target") && strcmp(fl, "content"))
+    if (fl[0] && strcmp(fl, "levels") && strcmp(fl, "target") && strcmp(fl, "content") && strcmp(fl, "item"))
       return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT,
-                      "%s.covers[%zu].field: \"%s\" must be levels, target, content or empty", path,
+                      "%s.covers[%zu].field: \"%s\" must be levels, target, content, item or empty", path,
                       i, fl);
   }
   return CAT_OK;
