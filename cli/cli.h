@@ -98,6 +98,7 @@ int cmd_jurisdictions(cli_ctx *ctx, int argc, char **argv);
 int cmd_revisions(cli_ctx *ctx, int argc, char **argv);
 int cmd_filings(cli_ctx *ctx, int argc, char **argv);
 int cmd_watch(cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(cli_ctx *ctx, int argc, char **argv);
 int cmd_health(cli_ctx *ctx, int argc, char **argv);
 /* item tables as CSV (cmd_csv.c) */
 int cmd_import_csv(cli_ctx *ctx, int argc, char **argv);

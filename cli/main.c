@@ -36,6 +36,7 @@ static const char PROGRAM_HELP[] =
     "  revisions JUR/EDITION        list the revisions of a standard\n"
     "  filings JUR/EDITION          list the filings (提标备案, exemptions) of a standard\n"
     "  watch                        follow the change feed, one JSON line per change\n"
+    "  backup -o FILE               a consistent copy of the whole catalog (admin)\n"
     "  health [ADDR]                gRPC health check; exit 0 only when SERVING\n"
     "\n"
     "Comparison commands (comparison-svc; --format json|csv|md|sarif, -o FILE):\n"
@@ -75,7 +76,7 @@ static const struct {
     {"publish", cmd_publish},     {"withdraw", cmd_withdraw},
     {"jurisdictions", cmd_jurisdictions}, {"revisions", cmd_revisions},
     {"filings", cmd_filings},     {"watch", cmd_watch},
-    {"health", cmd_health},
+    {"health", cmd_health},       {"backup", cmd_backup},
     {"import-csv", cmd_import_csv}, {"export-csv", cmd_export_csv},
     {"compare", cmd_compare},     {"audit", cmd_audit},
     {"resolve", cmd_resolve},     {"coverage", cmd_coverage},

@@ -5,6 +5,7 @@ with --restore-from on an empty directory serves exactly the original store as o
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,11 +62,10 @@ def main():
     while written[0] < 10:
         pass
     backup = os.path.join(work, "catalog.backup")
-    rev, total = 0, 0
-    with open(backup, "wb") as f:
-        for chunk in c.Backup(pb.BackupRequest(), timeout=T):
-            f.write(chunk.data)
-            rev, total = chunk.revision, chunk.total_bytes
+    out = subprocess.run([stdctl, "--catalog", srv.addr, "backup", "-o", backup], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.match(r"backup of revision (\d+) written to .* \((\d+) bytes\)", out)
+    rev, total = int(m.group(1)), int(m.group(2))
     after = written[0]
     stop.set()
     t.join()
