@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog_internal.h"
+#include "engine.h"
 
 typedef Pss__Catalog__V1__CreateStandardRequest CreateStdReq;
 typedef Pss__Catalog__V1__GetStandardRequest GetStdReq;
@@ -302,6 +303,46 @@ int check_etag(const Standard *s, const char *expected, bool required, cat_err *
   return CAT_OK;
 }
 
+int load_filings(store_txn *t, const char *id, ProtobufCAllocator *a, Filing ***v, size_t *n,
+                 cat_err *err);
+
+/* 上级标准无缺项, 品质不降低, 人群全覆盖, 标准不攀高: a draft is published only when the
+ * comparison engine finds no blocking deviation from its parent (filings considered). */
+static int check_conformance(store_txn *t, const Standard *s, ProtobufCAllocator *a, cat_err *err) {
+  if (!s->parent[0]) return CAT_OK;
+  Standard *child = pa_alloc(a, sizeof *child), *parent;
+  *child = *s;
+  Filing **fs;
+  size_t nf;
+  int code;
+  if ((code = load_items(t, s->id, 0, NULL, NULL, 0, a, &child->items, &child->n_items, err)) != CAT_OK ||
+      (code = load_header(t, s->parent, 0, a, &parent, err)) != CAT_OK ||
+      (code = load_items(t, s->parent, 0, NULL, NULL, 0, a, &parent->items, &parent->n_items, err)) != CAT_OK ||
+      (code = load_filings(t, s->id, a, &fs, &nf, err)) != CAT_OK)
+    return code;
+  engine_report r;
+  memset(&r, 0, sizeof r);
+  int rc = engine_compare(child, parent, (const engine_filing *const *)fs, nf, &r);
+  if (rc != ENGINE_OK) {
+    code = cat_fail(err, GRPC_STATUS_INTERNAL, "conformance check: %s: %s", engine_strerror(rc), r.error);
+  } else if (r.n_blocking) {
+    char list[384] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < r.n_blocking && i < 5 && used < sizeof list - 1; i++) {
+      const engine_finding *f = &r.findings[r.blocking[i]];
+      int k = snprintf(list + used, sizeof list - used, "%s%s %s", i ? "; " : "",
+                       engine_finding_type_name(f->type), f->child_code[0] ? f->child_code : f->parent_code);
+      if (k > 0) used += (size_t)k < sizeof list - used ? (size_t)k : sizeof list - used - 1;
+    }
+    code = cat_fail(err, GRPC_STATUS_FAILED_PRECONDITION,
+                    "standard %s violates its parent %s: %zu blocking finding(s): %s%s (file the raises or "
+                    "exemptions, fix the items, or set allow_violations)",
+                    s->id, s->parent, r.n_blocking, list, r.n_blocking > 5 ? "; …" : "");
+  }
+  engine_report_free(&r);
+  return code;
+}
+
 static int lifecycle_fn(store_txn *t, void *ctx, bool *changed, cat_err *err, bool publish) {
   std_write *w = ctx;
   const char *id = publish ? ((const PublishReq *)w->req)->id : ((const WithdrawReq *)w->req)->id;
@@ -316,6 +357,9 @@ static int lifecycle_fn(store_txn *t, void *ctx, bool *changed, cat_err *err, bo
     if (s->status != STATUS_DRAFT)
       return cat_fail(err, GRPC_STATUS_FAILED_PRECONDITION, "standard %s is %s; only a DRAFT can be published",
                       id, pss__catalog__v1__standard_status__descriptor.values[s->status].name);
+    if (!((const PublishReq *)w->req)->allow_violations &&
+        (code = check_conformance(t, s, w->a, err)) != CAT_OK)
+      return code;
     ch = change_new(t, w->a, PSS__CATALOG__V1__CHANGE_KIND__STANDARD_PUBLISHED);
     code = standard_publish(t, s, ch, w->a, err);
   } else {

@@ -8,13 +8,15 @@
 #include "pss/catalog/v1/catalog.pb-c.h"
 
 static const char PUBLISH_HELP[] =
-    "Usage: stdctl publish JUR/EDITION [--etag E]\n"
+    "Usage: stdctl publish JUR/EDITION [--etag E] [--allow-violations]\n"
     "\n"
     "Publishes a draft standard (it becomes immutable; an older published edition of the\n"
     "same jurisdiction becomes SUPERSEDED). The catalog refuses (FAILED_PRECONDITION)\n"
-    "when the standard violates its parent without a covering filing.\n"
+    "when the standard violates its parent without a covering filing, listing the\n"
+    "blocking findings (see `stdctl compare` for the full report).\n"
     "\n"
     "Options:\n"
+    "  --allow-violations  publish anyway (e.g. to record a standard enacted as it is)\n"
     "  --etag E   the etag you read (ABORTED if the standard changed since); default: the\n"
     "             current etag is fetched first\n"
     "  --catalog HOST:PORT, --timeout MS, --token TOKEN\n"
@@ -51,8 +53,10 @@ static char *current_etag(cli_ctx *ctx, const char *id) {
 static int lifecycle(cli_ctx *ctx, int argc, char **argv, bool publish) {
   const char *cmd = publish ? "publish" : "withdraw";
   const char *etag = NULL, *reason = NULL;
+  bool allow = false;
   const cli_opt opts[] = {{"etag", 0, true, &etag, NULL},
-                          {publish ? NULL : "reason", 0, true, &reason, NULL},
+                          {publish ? "allow-violations" : "reason", 0, !publish, publish ? NULL : &reason,
+                           publish ? &allow : NULL},
                           {NULL, 0, false, NULL, NULL}};
   const char *pos[2];
   int rc;
@@ -73,6 +77,7 @@ static int lifecycle(cli_ctx *ctx, int argc, char **argv, bool publish) {
     Pss__Catalog__V1__PublishStandardRequest req = PSS__CATALOG__V1__PUBLISH_STANDARD_REQUEST__INIT;
     req.id = (char *)pos[0];
     req.expected_etag = (char *)etag;
+    req.allow_violations = allow;
     code = cli_call(ctx, NULL, CATALOG_METHOD("PublishStandard"), &req.base,
                     &pss__catalog__v1__standard__descriptor, &resp);
   } else {

@@ -54,7 +54,17 @@ class CatalogTest(unittest.TestCase):
             parent="CN/2021")), timeout=T)
         c.WriteItems(pb.WriteItemsRequest(standard="330000/2021", expected_etag=s.etag, upserts=[
             cls.item("Z-01", "免费孕前优生健康检查", parent="N-01")]), timeout=T)
-        c.PublishStandard(pb.PublishStandardRequest(id="330000/2021"), timeout=T)
+        # 浙江 implements 1 of the 25 national items: publishing is refused, store unchanged …
+        before = c.GetStoreInfo(pb.GetStoreInfoRequest(), timeout=T).revision
+        try:
+            c.PublishStandard(pb.PublishStandardRequest(id="330000/2021"), timeout=T)
+            raise AssertionError("a standard missing 24 parent items was published")
+        except grpc.RpcError as e:
+            assert e.code() == grpc.StatusCode.FAILED_PRECONDITION, e
+            assert "24 blocking finding(s): MISSING N-02" in e.details(), e.details()
+        assert c.GetStoreInfo(pb.GetStoreInfoRequest(), timeout=T).revision == before
+        # … unless explicitly recorded as enacted
+        c.PublishStandard(pb.PublishStandardRequest(id="330000/2021", allow_violations=True), timeout=T)
 
     @staticmethod
     def item(code, name, parent="", domain="幼有所育"):
@@ -134,7 +144,7 @@ class CatalogTest(unittest.TestCase):
         s2 = c.CreateStandard(pb.CreateStandardRequest(standard=pb.Standard(
             jurisdiction="330700", edition="2023", title="金华市基本公共服务标准（2023年版）",
             parent="330000/2021")), timeout=T)
-        c.PublishStandard(pb.PublishStandardRequest(id=s2.id), timeout=T)
+        c.PublishStandard(pb.PublishStandardRequest(id=s2.id, allow_violations=True), timeout=T)
         self.assertEqual(c.GetStandard(pb.GetStandardRequest(id=s.id), timeout=T).status, pb.SUPERSEDED)
         self.assertEqual(c.GetStandard(pb.GetStandardRequest(id=s2.id), timeout=T).status, pb.PUBLISHED)
         # as of its publication it was PUBLISHED
