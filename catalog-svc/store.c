@@ -21,6 +21,10 @@ struct store {
    * because mdb_env_set_mapsize needs no transaction active in the process. */
   pthread_rwlock_t resize_lock;
   pthread_mutex_t write_lock;    /* one writer: revisions are assigned in order */
+  pthread_mutex_t q_mu;          /* the queue of writes waiting for a group commit */
+  pthread_cond_t q_cv;
+  struct wreq *q_head, *q_tail;
+  bool leader;                   /* a writer is committing a batch */
   uint64_t rev;                  /* last committed revision (guarded by write_lock) */
   uint8_t secret[16];
   void (*on_commit)(void *, uint64_t);
@@ -69,6 +73,8 @@ int store_open(const store_opts *o, store **out, cat_err *err) {
   if (s->map_size > s->map_max) s->map_size = s->map_max;
   pthread_rwlock_init(&s->resize_lock, NULL);
   pthread_mutex_init(&s->write_lock, NULL);
+  pthread_mutex_init(&s->q_mu, NULL);
+  pthread_cond_init(&s->q_cv, NULL);
   int rc;
   if (mkdir(o->dir, 0750) != 0 && errno != EEXIST) {
     cat_fail(err, GRPC_STATUS_INTERNAL, "data dir %s: %s", o->dir, strerror(errno));
@@ -118,6 +124,8 @@ fail:
   if (s->env) mdb_env_close(s->env);
   pthread_rwlock_destroy(&s->resize_lock);
   pthread_mutex_destroy(&s->write_lock);
+  pthread_mutex_destroy(&s->q_mu);
+  pthread_cond_destroy(&s->q_cv);
   free(s);
   return err ? err->code : GRPC_STATUS_INTERNAL;
 }
@@ -127,6 +135,8 @@ void store_close(store *s) {
   mdb_env_close(s->env);
   pthread_rwlock_destroy(&s->resize_lock);
   pthread_mutex_destroy(&s->write_lock);
+  pthread_mutex_destroy(&s->q_mu);
+  pthread_cond_destroy(&s->q_cv);
   free(s);
 }
 
@@ -214,43 +224,122 @@ static int grow(store *s, cat_err *err) {
   return code;
 }
 
-int store_write(store *s, store_write_fn fn, void *ctx, cat_err *err) {
-  pthread_mutex_lock(&s->write_lock);
+/* Group commit. A synchronous LMDB commit costs an fsync (milliseconds), so writers
+ * that arrive while one is committing are queued and the next leader commits them
+ * together: one parent transaction, each write in its own nested transaction (so a
+ * refused write rolls back alone) and with its own revision, one fsync for all.
+ * Every writer is answered only after the commit that holds its write. */
+typedef struct wreq {
+  store_write_fn fn;
+  void *ctx;
+  cat_err *err;
   int code;
-  uint64_t committed = 0;
+  bool done;
+  struct wreq *next;
+} wreq;
+
+#define GROUP_MAX 64
+
+/* Runs one batch; returns the last committed revision (0 = nothing committed). */
+static uint64_t run_batch(store *s, wreq **batch, size_t n) {
   for (;;) {
-    store_txn t = {.s = s, .write = true};
-    memcpy(t.dbi, s->dbi, sizeof t.dbi);
     pthread_rwlock_rdlock(&s->resize_lock);
-    int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
+    MDB_txn *parent;
+    int rc = mdb_txn_begin(s->env, NULL, 0, &parent);
     if (rc) {
       pthread_rwlock_unlock(&s->resize_lock);
-      code = lmdb_fail(err, rc, "begin write");
-      break;
+      for (size_t i = 0; i < n; i++) batch[i]->code = lmdb_fail(batch[i]->err, rc, "begin write");
+      return 0;
     }
-    t.rev = s->rev + 1;
-    bool changed = false;
-    code = fn(&t, ctx, &changed, err);
-    if (code == CAT_OK && changed) {
-      MDB_val k = {3, "rev"}, v = {8, &t.rev};
-      rc = mdb_put(t.txn, s->dbi[DB_META], &k, &v, 0);
-      if (!rc) {
-        rc = mdb_txn_commit(t.txn);
+    uint64_t rev = s->rev;
+    bool full = false;
+    for (size_t i = 0; i < n && !full; i++) {
+      wreq *r = batch[i];
+      store_txn t = {.s = s, .write = true, .rev = rev + 1};
+      memcpy(t.dbi, s->dbi, sizeof t.dbi);
+      if ((rc = mdb_txn_begin(s->env, parent, 0, &t.txn))) {
+        r->code = rc == MDB_MAP_FULL ? CAT_MAP_FULL : lmdb_fail(r->err, rc, "begin nested");
       } else {
-        mdb_txn_abort(t.txn);
+        bool changed = false;
+        r->code = r->fn(&t, r->ctx, &changed, r->err);
+        if (r->code == CAT_OK && changed) {
+          MDB_val k = {3, "rev"}, v = {8, &t.rev};
+          rc = mdb_put(t.txn, s->dbi[DB_META], &k, &v, 0);
+          if (!rc) rc = mdb_txn_commit(t.txn);  /* into the parent; durable with it */
+          else mdb_txn_abort(t.txn);
+          if (rc) r->code = rc == MDB_MAP_FULL ? CAT_MAP_FULL : lmdb_fail(r->err, rc, "commit nested");
+          else rev = t.rev;
+        } else {
+          mdb_txn_abort(t.txn);
+        }
       }
-      code = rc ? lmdb_fail(err, rc, "commit") : CAT_OK;
-      if (!rc) committed = s->rev = t.rev;
+      full = r->code == CAT_MAP_FULL;
+    }
+    if (!full) {
+      rc = rev != s->rev ? mdb_txn_commit(parent) : (mdb_txn_abort(parent), 0);
+      full = rc == MDB_MAP_FULL;
+      if (rc && !full) {  /* nothing of this batch is stored */
+        for (size_t i = 0; i < n; i++)
+          if (batch[i]->code == CAT_OK) batch[i]->code = lmdb_fail(batch[i]->err, rc, "commit");
+        pthread_rwlock_unlock(&s->resize_lock);
+        return 0;
+      }
     } else {
-      mdb_txn_abort(t.txn);
+      mdb_txn_abort(parent);
     }
     pthread_rwlock_unlock(&s->resize_lock);
-    if (code != CAT_MAP_FULL) break;
-    if ((code = grow(s, err)) != CAT_OK) break;
+    if (!full) {
+      uint64_t committed = rev != s->rev ? rev : 0;
+      s->rev = rev;
+      return committed;
+    }
+    /* the map is full: grow it and run the whole batch again (fns have no effects
+     * outside their transaction) */
+    cat_err gerr = {0};
+    if (grow(s, &gerr) != CAT_OK) {
+      for (size_t i = 0; i < n; i++) {
+        *batch[i]->err = gerr;
+        batch[i]->code = gerr.code;
+      }
+      return 0;
+    }
+    for (size_t i = 0; i < n; i++) memset(batch[i]->err, 0, sizeof *batch[i]->err);
   }
-  pthread_mutex_unlock(&s->write_lock);
-  if (committed && s->on_commit) s->on_commit(s->on_commit_arg, committed);
-  return code;
+}
+
+int store_write(store *s, store_write_fn fn, void *ctx, cat_err *err) {
+  cat_err local = {0};
+  wreq r = {.fn = fn, .ctx = ctx, .err = err ? err : &local};
+  pthread_mutex_lock(&s->q_mu);
+  if (s->q_tail) s->q_tail->next = &r;
+  else s->q_head = &r;
+  s->q_tail = &r;
+  while (!r.done) {
+    if (s->leader) {
+      pthread_cond_wait(&s->q_cv, &s->q_mu);
+      continue;
+    }
+    /* lead: take up to GROUP_MAX queued writes (ours among them) */
+    s->leader = true;
+    wreq *batch[GROUP_MAX];
+    size_t n = 0;
+    while (s->q_head && n < GROUP_MAX) {
+      batch[n++] = s->q_head;
+      s->q_head = s->q_head->next;
+    }
+    if (!s->q_head) s->q_tail = NULL;
+    pthread_mutex_unlock(&s->q_mu);
+    pthread_mutex_lock(&s->write_lock);
+    uint64_t committed = run_batch(s, batch, n);
+    pthread_mutex_unlock(&s->write_lock);
+    if (committed && s->on_commit) s->on_commit(s->on_commit_arg, committed);
+    pthread_mutex_lock(&s->q_mu);
+    for (size_t i = 0; i < n; i++) batch[i]->done = true;
+    s->leader = false;
+    pthread_cond_broadcast(&s->q_cv);
+  }
+  pthread_mutex_unlock(&s->q_mu);
+  return r.code;
 }
 
 int store_get(store_txn *t, int db, const void *key, size_t klen, MDB_val *val, cat_err *err) {
