@@ -291,8 +291,19 @@ int put_change(store_txn *t, Change *ch, ProtobufCAllocator *a, cat_err *err) {
   store_key k;
   key_init(&k);
   key_add_rev(&k, t->rev);
+  /* The items written at this revision are already stored under their own versioned
+   * keys: the change log keeps only their codes and cat_read_change puts the items
+   * back, so every item is stored once (it halves the store after an import). */
+  Change stored = *ch;
+  if (ch->n_items) {
+    stored.n_item_codes = ch->n_items;
+    stored.item_codes = pa_alloc(a, ch->n_items * sizeof *stored.item_codes);
+    for (size_t i = 0; i < ch->n_items; i++) stored.item_codes[i] = ch->items[i]->code;
+    stored.n_items = 0;
+    stored.items = NULL;
+  }
   size_t len;
-  void *buf = pack_msg(a, &ch->base, &len);
+  void *buf = pack_msg(a, &stored.base, &len);
   return store_put(t, DB_CHG, k.b, k.n, buf, len, err);
 }
 
@@ -305,11 +316,26 @@ int cat_read_change(catalog *c, uint64_t rev, ProtobufCAllocator *a, Change **ou
   key_add_rev(&k, rev);
   MDB_val v;
   code = store_get(&t, DB_CHG, k.b, k.n, &v, err);
+  Change *ch = NULL;
   if (code == CAT_OK) {
-    *out = (Change *)unpack_val(&pss__catalog__v1__change__descriptor, a, &v, err);
-    if (!*out) code = GRPC_STATUS_DATA_LOSS;
+    ch = (Change *)unpack_val(&pss__catalog__v1__change__descriptor, a, &v, err);
+    if (!ch) code = GRPC_STATUS_DATA_LOSS;
+  }
+  if (code == CAT_OK && ch->n_item_codes) {  /* the items exactly as written at rev */
+    ch->items = pa_alloc(a, ch->n_item_codes * sizeof *ch->items);
+    for (size_t i = 0; i < ch->n_item_codes && code == CAT_OK; i++) {
+      store_key ik;
+      MDB_val iv;
+      if (!obj_prefix(&ik, ch->standard, ch->item_codes[i]) || !key_add_rev(&ik, rev) ||
+          store_get(&t, DB_ITEM, ik.b, ik.n, &iv, err) != CAT_OK ||
+          !(ch->items[i] = (Item *)unpack_val(&pss__catalog__v1__item__descriptor, a, &iv, err)))
+        code = cat_fail(err, GRPC_STATUS_DATA_LOSS, "change %llu: item %s of %s is not stored",
+                        (unsigned long long)rev, ch->item_codes[i], ch->standard);
+    }
+    ch->n_items = ch->n_item_codes;
   }
   store_read_end(&t);
+  if (code == CAT_OK) *out = ch;
   return code;
 }
 
