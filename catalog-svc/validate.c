@@ -12,60 +12,7 @@ static bool all_digits(const char *s, size_t n) {
   return true;
 }
 
-int jur_level(const char *code) {
-  if (!code) return 0;
-  if (strcmp(code, "CN") == 0) return 1;
-  if (strlen(code) != 6 || !all_digits(code, 6)) return 0;
-  if (memcmp(code, "00", 2) == 0) return 0;          /* no province 00 */
-  if (memcmp(code + 2, "0000", 4) == 0) return 2;   /* xx0000 province */
-  if (memcmp(code + 4, "00", 2) == 0) return 3;     /* xxxx00 city */
-  return 4;
-}
-
-void jur_parent(const char *code, char out[8]) {
-  out[0] = 0;
-  switch (jur_level(code)) {
-    case 2: strcpy(out, "CN"); break;
-    case 3: memcpy(out, code, 2); strcpy(out + 2, "0000"); break;
-    case 4: memcpy(out, code, 4); strcpy(out + 4, "00"); break;
-    default: break;
-  }
-}
-
-bool jur_is_ancestor(const char *anc, const char *code) {
-  char p[8];
-  char cur[8];
-  if (jur_level(code) == 0) return false;
-  snprintf(cur, sizeof cur, "%s", code);
-  for (;;) {
-    jur_parent(cur, p);
-    if (!p[0]) return false;
-    if (strcmp(p, anc) == 0) return true;
-    memcpy(cur, p, sizeof cur);
-  }
-}
-
-bool valid_edition(const char *e) { return valid_item_code(e) && strlen(e) <= 16; }
-
-bool valid_item_code(const char *c) {
-  size_t n = c ? strlen(c) : 0;
-  if (n == 0 || n > MAX_CODE_BYTES) return false;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)c[i];
-    if (!isalnum(ch) && ch != '.' && ch != '_' && ch != '-') return false;
-  }
-  return true;
-}
-
-bool parse_standard_id(const char *id, char jur[8], char edition[MAX_CODE_BYTES + 1]) {
-  const char *slash = id ? strchr(id, '/') : NULL;
-  if (!slash || slash - id > 6 || slash == id) return false;
-  memcpy(jur, id, (size_t)(slash - id));
-  jur[slash - id] = 0;
-  if (strlen(slash + 1) > 16) return false;
-  strcpy(edition, slash + 1);
-  return jur_level(jur) && valid_edition(edition);
-}
+bool valid_item_code(const char *c) { return code_chars_valid(c, MAX_CODE_BYTES); }
 
 bool valid_text(const char *s, size_t max) {
   if (!s) return true;

@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+#include "ids.h"
 
 rpc_client *cli_client(cli_ctx *ctx, const char *target) {
   if (!target) target = ctx->catalog;
@@ -139,7 +140,4 @@ void cli_print_cell(const char *s, int width) {
   fputs("  ", stdout);
 }
 
-bool cli_valid_standard_id(const char *id) {
-  const char *slash = id ? strchr(id, '/') : NULL;
-  return slash && slash != id && slash[1] && !strchr(slash + 1, '/');
-}
+bool cli_valid_standard_id(const char *id) { return standard_id_parse(id, NULL, NULL); }
