@@ -347,6 +347,13 @@ int page_size(catalog *c, int32_t asked, cat_err *err) {
   return asked > c->max_page ? c->max_page : asked;
 }
 
+char *page_token(catalog *c, uint64_t fp, uint64_t at, const char *cursor, ProtobufCAllocator *a) {
+  size_t cap = 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1;
+  char *tok = pa_alloc(a, cap);
+  if (tok) pagetoken_make(store_secret(c->st), fp, at, cursor, tok, cap);
+  return tok;
+}
+
 /* Appends p to a growing array of pointers kept in the arena. */
 bool ptrs_push(ProtobufCAllocator *a, void ***v, size_t *n, size_t *cap, void *p) {
   if (*n == *cap) {

@@ -50,6 +50,9 @@ int put_filing(store_txn *t, Filing *f, ProtobufCAllocator *a, cat_err *err);
 Change *change_new(store_txn *t, ProtobufCAllocator *a, int kind);
 int put_change(store_txn *t, Change *ch, ProtobufCAllocator *a, cat_err *err);
 
+/* A next_page_token for the listing after `cursor`, read at revision `at`. */
+char *page_token(catalog *c, uint64_t fingerprint, uint64_t at, const char *cursor, ProtobufCAllocator *a);
+
 /* Effective page size, or a negative status on a bad page_size. */
 int page_size(catalog *c, int32_t asked, cat_err *err);
 

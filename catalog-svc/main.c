@@ -42,10 +42,11 @@ int main(int argc, char **argv) {
       !config_uint("max-message-mb", max_msg, 1024, &mmsg) ||
       !config_uint("shutdown-grace-ms", grace, 600000, &mgrace))
     return 2;
-  log_level lvl = LOG_INFO;
-  if (!strcmp(loglvl, "debug")) lvl = LOG_DEBUG;
-  else if (!strcmp(loglvl, "warn")) lvl = LOG_WARN;
-  else if (!strcmp(loglvl, "error")) lvl = LOG_ERROR;
+  log_level lvl;
+  if (!log_level_parse(loglvl, &lvl)) {
+    fprintf(stderr, "catalog-svc: --log-level: expected debug, info, warn or error, got \"%s\"\n", loglvl);
+    return 2;
+  }
   log_init("catalog-svc", lvl);
 
   if (strcmp(auth_reads, "open") && strcmp(auth_reads, "token")) {

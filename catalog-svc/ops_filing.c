@@ -1,6 +1,10 @@
 /* ops_filing.c — filings (提标备案 and exemptions) recorded against a standard.
  * Filings are administrative acts that may follow publication, so they can be
- * added to and removed from a published standard; every change is a revision. */
+ * added to and removed from a published standard; every change is a revision.
+ * Creating or deleting a filing also writes a new version of the standard's header
+ * (same content, new revision and etag): the standard's revision covers its filings,
+ * so (id, revision) of a PUBLISHED standard names one verdict for ever — what
+ * comparison-svc caches its pair reports by. */
 #include <string.h>
 
 #include "catalog_internal.h"
@@ -59,9 +63,13 @@ static int create_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
   if (code != CAT_OK) return code;
   Filing *f = (Filing *)req->filing;
   if ((code = filing_insert(t, s, f, "filing", w->a, err)) != CAT_OK) return code;
+  if ((code = put_header(t, s, w->a, err)) != CAT_OK) return code;
   Change *ch = change_new(t, w->a, PSS__CATALOG__V1__CHANGE_KIND__FILING_PUT);
   ch->standard = s->id;
   ch->filing = f;
+  ch->n_standards = 1;
+  ch->standards = pa_alloc(w->a, sizeof *ch->standards);
+  ch->standards[0] = s;
   if ((code = put_change(t, ch, w->a, err)) != CAT_OK) return code;
   w->out = f;
   *changed = true;
@@ -91,9 +99,13 @@ static int delete_fn(store_txn *t, void *ctx, bool *changed, cat_err *err) {
   if (!obj_prefix(&k, req->standard, req->number) || !key_add_rev(&k, t->rev))
     return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "number: too long");
   if ((code = store_put(t, DB_FILING, k.b, k.n, "", 0, err)) != CAT_OK) return code;
+  if ((code = put_header(t, s, w->a, err)) != CAT_OK) return code;
   Change *ch = change_new(t, w->a, PSS__CATALOG__V1__CHANGE_KIND__FILING_DELETED);
   ch->standard = s->id;
   ch->deleted_filing = f->number;
+  ch->n_standards = 1;
+  ch->standards = pa_alloc(w->a, sizeof *ch->standards);
+  ch->standards[0] = s;
   if ((code = put_change(t, ch, w->a, err)) != CAT_OK) return code;
   *changed = true;
   return CAT_OK;
@@ -190,10 +202,7 @@ int cat_list_filings(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator 
   store_read_end(&t);
   if (code != CAT_OK) return code;
   if (l.more) {
-    char *tok = pa_alloc(a, 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    pagetoken_make(store_secret(c->st), fp, at, resp->filings[resp->n_filings - 1]->number, tok,
-                   2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    resp->next_page_token = tok;
+    resp->next_page_token = page_token(c, fp, at, resp->filings[resp->n_filings - 1]->number, a);
   }
   *out = &resp->base;
   return CAT_OK;

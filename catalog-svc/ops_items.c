@@ -211,9 +211,7 @@ int cat_list_items(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a
   if (code != CAT_OK) return code;
   if (resp->n_items > (size_t)n) {
     resp->n_items = (size_t)n;
-    char *tok = pa_alloc(a, 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    pagetoken_make(store_secret(c->st), fp, at, resp->items[n - 1]->code, tok, 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    resp->next_page_token = tok;
+    resp->next_page_token = page_token(c, fp, at, resp->items[n - 1]->code, a);
   }
   *out = &resp->base;
   return CAT_OK;

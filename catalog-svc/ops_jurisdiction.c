@@ -187,10 +187,7 @@ int cat_list_jurisdictions(catalog *c, const ProtobufCMessage *rq, ProtobufCAllo
   store_read_end(&t);
   if (code != CAT_OK) return code;
   if (more) {
-    char *tok = pa_alloc(a, 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    pagetoken_make(store_secret(c->st), fp, 0, resp->jurisdictions[resp->n_jurisdictions - 1]->code,
-                   tok, 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1);
-    resp->next_page_token = tok;
+    resp->next_page_token = page_token(c, fp, 0, resp->jurisdictions[resp->n_jurisdictions - 1]->code, a);
   }
   *out = &resp->base;
   return CAT_OK;

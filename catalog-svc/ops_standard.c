@@ -15,7 +15,6 @@ typedef Pss__Catalog__V1__WithdrawStandardRequest WithdrawReq;
 typedef Pss__Catalog__V1__ListRevisionsRequest ListRevReq;
 typedef Pss__Catalog__V1__ListRevisionsResponse ListRevResp;
 
-#define TOKEN_CAP (2 * (24 + PAGETOKEN_CURSOR_MAX) + 1)
 
 int check_standard_id(const char *field, const char *id, cat_err *err) {
   char jur[8], ed[MAX_CODE_BYTES + 1];
@@ -228,9 +227,7 @@ int cat_list_standards(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocato
   store_read_end(&t);
   if (code != CAT_OK) return code;
   if (l.more) {
-    char *tok = pa_alloc(a, TOKEN_CAP);
-    pagetoken_make(store_secret(c->st), fp, at, resp->standards[resp->n_standards - 1]->id, tok, TOKEN_CAP);
-    resp->next_page_token = tok;
+    resp->next_page_token = page_token(c, fp, at, resp->standards[resp->n_standards - 1]->id, a);
   }
   *out = &resp->base;
   return CAT_OK;
@@ -472,10 +469,7 @@ int cat_list_revisions(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocato
   store_read_end(&t);
   if (code != CAT_OK) return code;
   if (more) {
-    char *tok = pa_alloc(a, TOKEN_CAP);
-    pagetoken_make(store_secret(c->st), fp, resp->revisions[resp->n_revisions - 1]->revision, "", tok,
-                   TOKEN_CAP);
-    resp->next_page_token = tok;
+    resp->next_page_token = page_token(c, fp, resp->revisions[resp->n_revisions - 1]->revision, "", a);
   }
   *out = &resp->base;
   return CAT_OK;

@@ -90,3 +90,13 @@ void log_msg(log_level level, const char *fmt, ...) {
   va_end(ap);
   emit_plain(level, buf, (const char *)NULL);
 }
+
+bool log_level_parse(const char *s, log_level *out) {
+  static const char *const names[] = {"debug", "info", "warn", "error"};
+  for (int i = 0; i < 4; i++)
+    if (s && strcmp(s, names[i]) == 0) {
+      *out = (log_level)i;
+      return true;
+    }
+  return false;
+}

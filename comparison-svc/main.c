@@ -44,11 +44,8 @@ int main(int argc, char **argv) {
       !config_uint("catalog-reconnect-ms", backoff, 600000, &mbackoff) ||
       !config_uint("shutdown-grace-ms", grace, 600000, &mgrace))
     return 2;
-  log_level lvl = LOG_INFO;
-  if (!strcmp(loglvl, "debug")) lvl = LOG_DEBUG;
-  else if (!strcmp(loglvl, "warn")) lvl = LOG_WARN;
-  else if (!strcmp(loglvl, "error")) lvl = LOG_ERROR;
-  else if (strcmp(loglvl, "info") != 0) {
+  log_level lvl;
+  if (!log_level_parse(loglvl, &lvl)) {
     fprintf(stderr, "comparison-svc: --log-level: expected debug, info, warn or error, got \"%s\"\n", loglvl);
     return 2;
   }
