@@ -348,7 +348,7 @@ int page_size(catalog *c, int32_t asked, cat_err *err) {
 }
 
 char *page_token(catalog *c, uint64_t fp, uint64_t at, const char *cursor, ProtobufCAllocator *a) {
-  size_t cap = 2 * (24 + PAGETOKEN_CURSOR_MAX) + 1;
+  size_t cap = PAGETOKEN_TEXT_MAX;
   char *tok = pa_alloc(a, cap);
   if (tok) pagetoken_make(store_secret(c->st), fp, at, cursor, tok, cap);
   return tok;
