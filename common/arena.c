@@ -76,6 +76,11 @@ void arena_reset(arena *a) {
   a->used = 0;
 }
 
+void arena_trim(arena *a, size_t keep) {
+  arena_reset(a);
+  if (a->head && a->head->size > keep) arena_destroy(a);
+}
+
 void arena_destroy(arena *a) {
   arena_chunk *c = a->head;
   while (c) {

@@ -19,6 +19,9 @@ void *arena_alloc(arena *a, size_t n);          /* zeroed, 16-byte aligned; NULL
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 void arena_reset(arena *a);                     /* frees everything but the first chunk */
+/* arena_reset, keeping the first chunk only if it holds at most `keep` bytes (an arena
+ * recycled with its call context must not pin one big reply's memory). */
+void arena_trim(arena *a, size_t keep);
 void arena_destroy(arena *a);
 
 #endif

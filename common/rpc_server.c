@@ -8,6 +8,12 @@
  * dispatching worker holds it); when it drops to 0 the grpc_call is released and the
  * server's live count goes down. `refs` keeps the memory (the layer holds one, each
  * rpc_call_ref adds one).
+ *
+ * Per-call overhead: contexts whose last reference drops on a worker thread go back
+ * to that completion queue's free list (arenas keep their first chunk, the mutex
+ * stays initialised) and are reused by the next request posted on the queue; the
+ * live count is an atomic (the server mutex is taken only to wake a shutdown that
+ * waits for it, and to link/unlink streaming calls).
  */
 #include "arena.h"
 #include "log.h"
@@ -28,6 +34,7 @@
 #include <unistd.h>
 
 enum { PREPOST_UNARY = 16, PREPOST_STREAM = 4, PREPOST_BIDI = 2, PREPOST_GENERIC = 4 };
+enum { FREELIST_MAX = 256 }; /* recycled contexts kept per completion queue */
 
 typedef enum { M_UNARY, M_SSTREAM, M_BIDI } method_kind;
 
@@ -43,6 +50,12 @@ typedef struct rpc_method {
 
 typedef enum { T_NEW, T_DONE, T_SEND, T_STATUS, T_CLOSE, T_PUMP, T_RECV } tag_kind;
 typedef struct rpc_tag { tag_kind kind; rpc_call *call; } rpc_tag;
+
+typedef struct call_freelist {
+  pthread_mutex_t mu;
+  rpc_call *head;
+  int n;
+} call_freelist;
 
 struct rpc_server {
   rpc_server_opts opts;
@@ -61,10 +74,12 @@ struct rpc_server {
   rpc_health *health;
   rpc_reflection *reflection;
 
-  pthread_mutex_t mu;       /* shutting_down, live list/count */
+  pthread_mutex_t mu;       /* shutting_down, live list; cv: live reached 0 */
   pthread_cond_t cv;
   bool started, shutting_down, shut_down;
-  long live;                /* calls with a grpc_call */
+  atomic_bool stopping;     /* shutting_down, readable without mu */
+  atomic_long live;         /* calls with a grpc_call */
+  call_freelist *free;      /* one per completion queue */
   rpc_call *streams;        /* live streaming calls (for shutdown) */
   int port;
 };
@@ -98,7 +113,7 @@ struct rpc_call {
   grpc_byte_buffer *send_buf, *recv_buf;
 
   rpc_tag t_new, t_done, t_send, t_status, t_close, t_pump, t_recv;
-  rpc_call *prev, *next;    /* srv->streams */
+  rpc_call *prev, *next;    /* srv->streams; next: free list link too */
   bool in_list;
 };
 
@@ -151,18 +166,37 @@ static size_t max_msg(const rpc_server *s) { return (size_t)s->opts.max_message_
 /* -------------------------------------------------------------- call context */
 
 static rpc_call *call_new(rpc_server *s, rpc_method *m, int q) {
-  rpc_call *c = xcalloc(1, sizeof *c);
+  rpc_call *c = NULL;
+  call_freelist *fl = s->free ? &s->free[q] : NULL;
+  if (fl) {
+    pthread_mutex_lock(&fl->mu);
+    if ((c = fl->head)) {
+      fl->head = c->next;
+      fl->n--;
+    }
+    pthread_mutex_unlock(&fl->mu);
+  }
+  if (c) { /* recycled: arenas reset (first chunk kept), mutex initialised */
+    arena call_arena = c->call_arena, msg_arena = c->msg_arena;
+    pthread_mutex_t mu = c->mu;
+    memset(c, 0, sizeof *c);
+    c->call_arena = call_arena;
+    c->msg_arena = msg_arena;
+    c->mu = mu;
+  } else {
+    c = xcalloc(1, sizeof *c);
+    arena_init(&c->call_arena);
+    arena_init(&c->msg_arena);
+    pthread_mutex_init(&c->mu, NULL);
+  }
   c->srv = s;
   c->m = m;
   c->q = q;
   grpc_metadata_array_init(&c->md);
   if (!m) grpc_call_details_init(&c->details);
-  arena_init(&c->call_arena);
-  arena_init(&c->msg_arena);
   c->cur = &c->call_arena;
   atomic_init(&c->ops, 0);
   atomic_init(&c->refs, 1);
-  pthread_mutex_init(&c->mu, NULL);
   rpc_tag *tags[] = {&c->t_new, &c->t_done, &c->t_send, &c->t_status,
                      &c->t_close, &c->t_pump, &c->t_recv};
   tag_kind kinds[] = {T_NEW, T_DONE, T_SEND, T_STATUS, T_CLOSE, T_PUMP, T_RECV};
@@ -173,17 +207,47 @@ static rpc_call *call_new(rpc_server *s, rpc_method *m, int q) {
   return c;
 }
 
-static void call_free(rpc_call *c) {
+/* Releases what the call holds besides its context memory. */
+static void call_clear(rpc_call *c) {
   grpc_metadata_array_destroy(&c->md);
   if (!c->m) grpc_call_details_destroy(&c->details);
   if (c->payload) grpc_byte_buffer_destroy(c->payload);
   if (c->send_buf) grpc_byte_buffer_destroy(c->send_buf);
   if (c->recv_buf) grpc_byte_buffer_destroy(c->recv_buf);
   if (c->has_status_slice) grpc_slice_unref(c->status_slice);
+}
+
+static void ctx_free(rpc_call *c) {
   arena_destroy(&c->call_arena);
   arena_destroy(&c->msg_arena);
   pthread_mutex_destroy(&c->mu);
   free(c);
+}
+
+static void call_free(rpc_call *c) {
+  call_clear(c);
+  ctx_free(c);
+}
+
+/* The last reference dropped on a worker thread (the server is alive): back to the
+ * queue's free list, unless the server is stopping or the list is full. */
+static void call_recycle(rpc_call *c) {
+  rpc_server *s = c->srv;
+  call_clear(c);
+  call_freelist *fl = s->free ? &s->free[c->q] : NULL;
+  if (fl && !atomic_load(&s->stopping)) {
+    arena_trim(&c->call_arena, 16384);
+    arena_trim(&c->msg_arena, 16384);
+    pthread_mutex_lock(&fl->mu);
+    if (fl->n < FREELIST_MAX) {
+      c->next = fl->head;
+      fl->head = c;
+      fl->n++;
+      c = NULL;
+    }
+    pthread_mutex_unlock(&fl->mu);
+  }
+  if (c) ctx_free(c);
 }
 
 void rpc_call_ref(rpc_call *c) { atomic_fetch_add(&c->refs, 1); }
@@ -195,20 +259,24 @@ void rpc_call_unref(rpc_call *c) {
 /* The last outstanding batch finished: the call is over for the layer. */
 static void call_ops_done(rpc_call *c) {
   rpc_server *s = c->srv;
-  pthread_mutex_lock(&s->mu);
+  /* in_list is only set by link_stream, before any batch of this call completed */
   if (c->in_list) {
+    pthread_mutex_lock(&s->mu);
     if (c->prev) c->prev->next = c->next; else s->streams = c->next;
     if (c->next) c->next->prev = c->prev;
     c->in_list = false;
+    pthread_mutex_unlock(&s->mu);
   }
-  pthread_mutex_unlock(&s->mu);
   grpc_call *gc = c->call;
   c->call = NULL;
   if (gc) grpc_call_unref(gc);
-  pthread_mutex_lock(&s->mu);
-  if (--s->live == 0) pthread_cond_broadcast(&s->cv);
-  pthread_mutex_unlock(&s->mu);
-  rpc_call_unref(c);
+  /* seq_cst: either this sees `stopping` or the shutdown sees live == 0 */
+  if (atomic_fetch_sub(&s->live, 1) == 1 && atomic_load(&s->stopping)) {
+    pthread_mutex_lock(&s->mu);
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+  }
+  if (atomic_fetch_sub(&c->refs, 1) == 1) call_recycle(c); /* on a worker thread */
 }
 
 static void op_end(rpc_call *c) {
@@ -331,7 +399,7 @@ static void send_final(rpc_call *c, grpc_byte_buffer *reply, grpc_status_code co
     c->send_buf = reply;
   }
   c->code = code;
-  c->status_slice = grpc_slice_from_copied_string(msg ? msg : "");
+  c->status_slice = msg && msg[0] ? grpc_slice_from_copied_string(msg) : grpc_empty_slice();
   c->has_status_slice = true;
   ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
   ops[n].data.send_status_from_server.status = code;
@@ -681,9 +749,7 @@ static void on_new(rpc_call *c, bool ok) {
   }
   post_request(s, c->m, c->q); /* re-arm first */
   c->t0 = gpr_now(GPR_CLOCK_MONOTONIC);
-  pthread_mutex_lock(&s->mu);
-  s->live++;
-  pthread_mutex_unlock(&s->mu);
+  atomic_fetch_add(&s->live, 1);
   atomic_store(&c->ops, 1); /* held by this dispatch */
   if (!c->m) dispatch_generic(c);
   else if (c->m->kind == M_UNARY) dispatch_unary(c);
@@ -918,6 +984,8 @@ int rpc_server_start(rpc_server *s) {
   s->port = port;
   s->nq = s->opts.threads;
   s->cqs = xcalloc((size_t)s->nq, sizeof *s->cqs);
+  s->free = xcalloc((size_t)s->nq, sizeof *s->free);
+  for (int q = 0; q < s->nq; q++) pthread_mutex_init(&s->free[q].mu, NULL);
   s->threads = xcalloc((size_t)s->nq, sizeof *s->threads);
   for (int q = 0; q < s->nq; q++) {
     s->cqs[q] = grpc_completion_queue_create_for_next(NULL);
@@ -976,6 +1044,7 @@ void rpc_server_shutdown(rpc_server *s) {
   pthread_mutex_lock(&s->mu);
   bool already = s->shutting_down;
   s->shutting_down = true;
+  atomic_store(&s->stopping, true);
   pthread_mutex_unlock(&s->mu);
   if (already) return;
   gpr_timespec t0 = gpr_now(GPR_CLOCK_MONOTONIC);
@@ -999,9 +1068,7 @@ void rpc_server_shutdown(rpc_server *s) {
     if (gpr_time_cmp(slice, grace_end) > 0) slice = grace_end;
     ev = grpc_completion_queue_pluck(s->shutdown_cq, &shutdown_tag, slice, NULL);
     if (ev.type == GRPC_OP_COMPLETE || gpr_time_cmp(gpr_now(GPR_CLOCK_MONOTONIC), grace_end) >= 0) break;
-    pthread_mutex_lock(&s->mu);
-    bool idle = s->live == 0;
-    pthread_mutex_unlock(&s->mu);
+    bool idle = atomic_load(&s->live) == 0;
     idle_slices = idle ? idle_slices + 1 : 0;
     if (idle_slices >= 2) {
       idle_cut = true;
@@ -1020,13 +1087,13 @@ void rpc_server_shutdown(rpc_server *s) {
   }
   /* Every call must be over before the queues close. */
   pthread_mutex_lock(&s->mu);
-  while (s->live > 0) {
+  while (atomic_load(&s->live) > 0) {
     gpr_timespec now = gpr_now(GPR_CLOCK_MONOTONIC);
     gpr_timespec until = gpr_time_cmp(now, grace_end) < 0 ? grace_end
                          : gpr_time_add(now, gpr_time_from_millis(200, GPR_TIMESPAN));
     gpr_timespec rt = gpr_convert_clock_type(until, GPR_CLOCK_REALTIME);
     struct timespec ts = {rt.tv_sec, rt.tv_nsec};
-    if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT && s->live > 0) {
+    if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT && atomic_load(&s->live) > 0) {
       pthread_mutex_unlock(&s->mu);
       grpc_server_cancel_all_calls(s->server);
       cancelled = true;
@@ -1064,6 +1131,15 @@ void rpc_server_destroy(rpc_server *s) {
   free(s->services);
   rpc_reflection_free(s->reflection);
   rpc_health_free(s->health);
+  for (int q = 0; s->free && q < s->nq; q++) {
+    while (s->free[q].head) {
+      rpc_call *c = s->free[q].head;
+      s->free[q].head = c->next;
+      ctx_free(c);
+    }
+    pthread_mutex_destroy(&s->free[q].mu);
+  }
+  free(s->free);
   free(s->cqs);
   free(s->threads);
   free(s->listen);

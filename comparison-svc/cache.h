@@ -47,4 +47,31 @@ typedef struct std_cache_stats {
 } std_cache_stats;
 void std_cache_get_stats(std_cache *c, std_cache_stats *out);
 
+/*
+ * kv_cache — the same discipline (reference-counted handles, LRU by an estimate of
+ * the bytes, eviction only drops the cache's reference) for any immutable value
+ * under an opaque byte-string key. comparison-svc keeps two: standard headers as of
+ * a store revision, and engine reports of pairs of published revisions.
+ */
+typedef struct kv_cache kv_cache;
+typedef struct kv_ref kv_ref;
+typedef void (*kv_destroy_fn)(void *value);
+
+kv_cache *kv_cache_new(size_t max_bytes);
+void kv_cache_free(kv_cache *c);
+
+/* A reference to the value under key, or NULL on a miss (or c == NULL). */
+kv_ref *kv_cache_get(kv_cache *c, const void *key, size_t klen);
+
+/* Takes ownership of value (destroy(value) when the last reference goes) and returns
+ * a reference to it. If the key is already cached, value is destroyed and the cached
+ * entry is returned. c == NULL, or a value larger than the whole cache: an uncached
+ * handle. NULL only when out of memory (value destroyed). */
+kv_ref *kv_cache_put(kv_cache *c, const void *key, size_t klen, void *value, size_t bytes,
+                     kv_destroy_fn destroy);
+
+void *kv_ref_value(const kv_ref *r);
+void kv_ref_release(kv_ref *r);
+void kv_cache_get_stats(kv_cache *c, std_cache_stats *out);
+
 #endif

@@ -29,23 +29,16 @@
 #define COVERAGE_DEFAULT_PAGE 50
 #define COVERAGE_MAX_PAGE 500
 
-/* Compares each child with parent; reports[i] must be freed by the caller
- * (engine_report_free is safe on zeroed ones). */
-static grpc_status_code compare_children(cc_session *s, const cc_standard *parent,
+/* Compares each child with parent (pair reports: cached across calls for published
+ * pairs read at the latest revision; valid until h_pairs_finish). */
+static grpc_status_code compare_children(pair_ctx *pc, const cc_standard *parent, bool latest,
                                          const cc_standard *const *heads, size_t n,
-                                         const cc_standard **children, engine_report *reports) {
+                                         const cc_standard **children,
+                                         const engine_report **reports) {
   grpc_status_code st;
   for (size_t i = 0; i < n; i++) {
-    const engine_filing *const *f;
-    size_t nf;
-    if ((st = cc_get_standard(s, heads[i]->id, 0, &children[i]))) return st;
-    if ((st = cc_list_filings(s, heads[i]->id, &f, &nf))) return st;
-    int rc = engine_compare(children[i], parent, f, nf, &reports[i]);
-    if (rc != ENGINE_OK) {
-      char what[96];
-      snprintf(what, sizeof what, "compare %s with %s", heads[i]->id, parent->id);
-      return h_engine_fail(s->call, rc, &reports[i], what);
-    }
+    children[i] = heads[i];
+    if ((st = h_pair_report(pc, 'C', heads[i], parent, latest, &reports[i]))) return st;
   }
   return GRPC_STATUS_OK;
 }
@@ -94,7 +87,7 @@ static pb_cell *make_cell(rpc_call *c, const Pss__Comparison__V1__CoverageReques
 /* The row of parent item `it`, or NULL when the filter leaves it out. */
 static pb_row *make_row(rpc_call *c, const Pss__Comparison__V1__CoverageRequest *req,
                         const Pss__Catalog__V1__Item *it, const cc_standard *const *children,
-                        const engine_report *reports, size_t n) {
+                        const engine_report *const *reports, size_t n) {
   pb_row *row = rpc_alloc(c, sizeof *row);
   pss__comparison__v1__coverage_row__init(row);
   row->parent_item_code = rpc_strdup(c, it->code);
@@ -103,7 +96,7 @@ static pb_row *make_row(rpc_call *c, const Pss__Comparison__V1__CoverageRequest 
   row->cells = n ? rpc_alloc(c, n * sizeof *row->cells) : NULL;
   bool match = false;
   for (size_t i = 0; i < n; i++)
-    row->cells[row->n_cells++] = make_cell(c, req, children[i]->id, &reports[i], it->code, &match);
+    row->cells[row->n_cells++] = make_cell(c, req, children[i]->id, reports[i], it->code, &match);
   return match ? row : NULL;
 }
 
@@ -136,10 +129,11 @@ grpc_status_code h_coverage(rpc_call *call, const ProtobufCMessage *reqm, Protob
 
   cc_session s;
   cc_session_begin(&s, svc->cc, call);
+  pair_ctx pc = {.s = &s};
   const cc_standard *parent;
   const cc_standard *const *heads = NULL;
   const cc_standard **children = NULL;
-  engine_report *reports = NULL;
+  const engine_report **reports = NULL;
   size_t n = 0;
   if ((st = cc_get_standard(&s, req->parent, rev, &parent))) goto out;
   if (offset > parent->n_items) {
@@ -150,12 +144,8 @@ grpc_status_code h_coverage(rpc_call *call, const ProtobufCMessage *reqm, Protob
                               &heads, &n)))
     goto out;
   children = rpc_alloc(call, (n + 1) * sizeof *children);
-  reports = calloc(n + 1, sizeof *reports);
-  if (!reports) {
-    st = rpc_fail(call, GRPC_STATUS_RESOURCE_EXHAUSTED, "out of memory");
-    goto out;
-  }
-  if ((st = compare_children(&s, parent, heads, n, children, reports))) goto out;
+  reports = rpc_alloc(call, (n + 1) * sizeof *reports);
+  if ((st = compare_children(&pc, parent, rev == 0, heads, n, children, reports))) goto out;
 
   Pss__Comparison__V1__CoverageResponse *out =
       rpc_alloc(call, sizeof *out);
@@ -178,8 +168,7 @@ grpc_status_code h_coverage(rpc_call *call, const ProtobufCMessage *reqm, Protob
   }
   *resp = &out->base;
 out:
-  for (size_t k = 0; reports && k < n; k++) engine_report_free(&reports[k]);
-  free(reports);
+  h_pairs_finish(&pc, st == GRPC_STATUS_OK);
   cc_session_end(&s);
   return st;
 }

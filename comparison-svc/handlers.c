@@ -3,6 +3,7 @@
 
 #include <pss/comparison/v1/comparison.pb-c.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ids.h"
@@ -33,6 +34,125 @@ static grpc_status_code filings_of(cc_session *s, const char *id, const engine_f
   return cc_list_filings(s, id, f, n);
 }
 
+/* ------------------------------------------------------------ pair reports */
+
+struct pending_report {
+  unsigned char *key;
+  size_t klen, bytes;
+  engine_report *r;
+};
+
+static void free_report(void *p) {
+  engine_report_free(p);
+  free(p);
+}
+
+static size_t slen(const char *s) { return s ? strlen(s) + 1 : 0; }
+
+/* Decoded size estimate of a report: its arrays plus its strings (arena). */
+static size_t report_bytes(const engine_report *r) {
+  size_t n = sizeof *r + r->n_findings * sizeof *r->findings + r->n_blocking * sizeof(size_t) +
+             r->n_domains * sizeof *r->domains + r->n_levels * sizeof *r->levels + 256;
+  for (size_t i = 0; i < r->n_findings; i++) {
+    const engine_finding *f = &r->findings[i];
+    n += slen(f->child_code) + slen(f->parent_code) + slen(f->item_name) + slen(f->domain) +
+         slen(f->field) + slen(f->subject) + slen(f->old_value) + slen(f->new_value) +
+         slen(f->message_zh) + slen(f->message_en) + slen(f->accepted_by) + 16;
+  }
+  return n + n / 4; /* arena slack */
+}
+
+static size_t pair_key(unsigned char *k, size_t cap, char kind, const cc_standard *c,
+                       const cc_standard *p) {
+  size_t lc = strlen(c->id), lp = strlen(p->id);
+  if (1 + lc + 1 + 8 + lp + 1 + 8 > cap) return 0;
+  size_t n = 0;
+  k[n++] = (unsigned char)kind;
+  memcpy(k + n, c->id, lc + 1);
+  n += lc + 1;
+  memcpy(k + n, &c->revision, 8);
+  n += 8;
+  memcpy(k + n, p->id, lp + 1);
+  n += lp + 1;
+  memcpy(k + n, &p->revision, 8);
+  return n + 8;
+}
+
+grpc_status_code h_pair_report(pair_ctx *pc, char kind, const cc_standard *ch,
+                               const cc_standard *ph, bool latest, const engine_report **out) {
+  cc_session *s = pc->s;
+  kv_cache *cache = catalog_client_reports(s->cc);
+  unsigned char key[600];
+  size_t klen = cache && latest && cc_pair_cacheable(s, ch) && cc_pair_cacheable(s, ph)
+                    ? pair_key(key, sizeof key, kind, ch, ph)
+                    : 0;
+  if (klen) {
+    kv_ref *r = kv_cache_get(cache, key, klen);
+    if (r) {
+      cc_hold_ref(s, r);
+      *out = kv_ref_value(r);
+      return GRPC_STATUS_OK;
+    }
+  }
+  const cc_standard *child, *parent;
+  const engine_filing *const *filings;
+  size_t n_filings;
+  grpc_status_code st;
+  if ((st = cc_get_full(s, ch, &child))) return st;
+  if ((st = cc_get_full(s, ph, &parent))) return st;
+  if ((st = filings_of(s, child->id, &filings, &n_filings))) return st;
+  engine_report *r = calloc(1, sizeof *r);
+  if (!r) return rpc_fail(s->call, GRPC_STATUS_RESOURCE_EXHAUSTED, "out of memory");
+  int rc;
+  if (kind == 'A') {
+    const engine_standard *chain[2] = {child, parent};
+    const engine_filing *const *fl[2] = {filings, NULL};
+    size_t nf[2] = {n_filings, 0};
+    rc = engine_audit(chain, 2, fl, nf, r);
+  } else {
+    rc = engine_compare(child, parent, filings, n_filings, r);
+  }
+  if (rc != ENGINE_OK) {
+    st = h_engine_fail(s->call, rc, r, kind == 'A' ? "audit" : "compare");
+    free_report(r);
+    return st;
+  }
+  unsigned char *kc = klen ? malloc(klen) : NULL;
+  if (kc && pc->n_pending == pc->cap_pending) {
+    size_t nc = pc->cap_pending ? 2 * pc->cap_pending : 8;
+    struct pending_report *np = realloc(pc->pending, nc * sizeof *np);
+    if (np) {
+      pc->pending = np;
+      pc->cap_pending = nc;
+    }
+  }
+  if (kc && pc->n_pending < pc->cap_pending) {
+    memcpy(kc, key, klen);
+    pc->pending[pc->n_pending++] = (struct pending_report){kc, klen, report_bytes(r), r};
+  } else { /* not cacheable: the session frees it */
+    free(kc);
+    kv_ref *ref = kv_cache_put(NULL, NULL, 0, r, 0, free_report);
+    if (!ref) return rpc_fail(s->call, GRPC_STATUS_RESOURCE_EXHAUSTED, "out of memory");
+    cc_hold_ref(s, ref);
+  }
+  *out = r;
+  return GRPC_STATUS_OK;
+}
+
+void h_pairs_finish(pair_ctx *pc, bool ok) {
+  /* the filings were read after the snapshot: cache only if nothing was written since */
+  bool keep = ok && pc->n_pending && cc_snapshot_still_current(pc->s);
+  kv_cache *cache = catalog_client_reports(pc->s->cc);
+  for (size_t i = 0; i < pc->n_pending; i++) {
+    struct pending_report *p = &pc->pending[i];
+    if (keep) kv_ref_release(kv_cache_put(cache, p->key, p->klen, p->r, p->bytes, free_report));
+    else free_report(p->r);
+    free(p->key);
+  }
+  free(pc->pending);
+  memset(pc, 0, sizeof *pc);
+}
+
 /* ---------------------------------------------------------------- Compare */
 
 static grpc_status_code h_compare(rpc_call *call, const ProtobufCMessage *reqm,
@@ -45,25 +165,23 @@ static grpc_status_code h_compare(rpc_call *call, const ProtobufCMessage *reqm,
 
   cc_session s;
   cc_session_begin(&s, svc->cc, call);
+  pair_ctx pc = {.s = &s};
   const cc_standard *child, *parent;
-  const engine_filing *const *filings;
-  size_t n_filings;
-  if ((st = cc_get_standard(&s, req->child, req->child_revision, &child))) goto out;
+  const engine_report *r;
+  if ((st = cc_get_header(&s, req->child, req->child_revision, &child))) goto out;
   const char *against = req->against[0] ? req->against : child->parent;
   if (!against || !against[0]) {
     st = rpc_fail(call, GRPC_STATUS_INVALID_ARGUMENT,
                   "against: required: %s is a national standard and declares no parent", child->id);
     goto out;
   }
-  if ((st = cc_get_standard(&s, against, req->against_revision, &parent))) goto out;
-  if ((st = filings_of(&s, child->id, &filings, &n_filings))) goto out;
-
-  engine_report r;
-  int rc = engine_compare(child, parent, filings, n_filings, &r);
-  if (rc == ENGINE_OK) *resp = &tp_report(call, &r, child, parent)->base;
-  else st = h_engine_fail(call, rc, &r, "compare");
-  engine_report_free(&r);
+  if ((st = cc_get_header(&s, against, req->against_revision, &parent))) goto out;
+  if ((st = h_pair_report(&pc, 'C', child, parent,
+                          !req->child_revision && !req->against_revision, &r)))
+    goto out;
+  *resp = &tp_report(call, r, child, parent)->base;
 out:
+  h_pairs_finish(&pc, st == GRPC_STATUS_OK);
   cc_session_end(&s);
   return st;
 }
@@ -79,26 +197,43 @@ static grpc_status_code h_audit(rpc_call *call, const ProtobufCMessage *reqm,
 
   cc_session s;
   cc_session_begin(&s, svc->cc, call);
+  pair_ctx pc = {.s = &s};
   const cc_standard **chain;
   size_t n;
-  if ((st = cc_get_chain(&s, req->standard, req->revision, &chain, &n))) goto out;
+  /* headers only: each link is one pair report (engine_audit of a chain is exactly
+   * its links' audits, level by level), cached across audits; the standards' items
+   * and filings are read only for the links not cached yet */
+  if ((st = cc_get_chain_headers(&s, req->standard, req->revision, &chain, &n))) goto out;
   if (n < 2) {
     st = rpc_fail(call, GRPC_STATUS_INVALID_ARGUMENT,
                   "standard: %s is a national standard: there is no parent to audit it against",
                   chain[0]->id);
     goto out;
   }
-  const engine_filing *const **filings = rpc_alloc(call, n * sizeof *filings);
-  size_t *n_filings = rpc_alloc(call, n * sizeof *n_filings);
-  for (size_t i = 0; i + 1 < n; i++) /* the top of the chain is never a child */
-    if ((st = filings_of(&s, chain[i]->id, &filings[i], &n_filings[i]))) goto out;
-
-  engine_report r;
-  int rc = engine_audit((const engine_standard *const *)chain, n, filings, n_filings, &r);
-  if (rc == ENGINE_OK) *resp = &tp_audit(call, &r, (const engine_standard *const *)chain, n)->base;
-  else st = h_engine_fail(call, rc, &r, "audit");
-  engine_report_free(&r);
+  const engine_report **links = rpc_alloc(call, n * sizeof *links);
+  size_t total = 0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    if ((st = h_pair_report(&pc, 'A', chain[i], chain[i + 1], req->revision == 0, &links[i])))
+      goto out;
+    total += links[i]->n_findings;
+  }
+  /* the chain's report: the links' findings in level order, relabelled with their level */
+  engine_report m;
+  memset(&m, 0, sizeof m);
+  m.kind = ENGINE_REPORT_AUDIT;
+  m.conformant = 1;
+  m.findings = rpc_alloc(call, (total + 1) * sizeof *m.findings);
+  for (size_t i = 0; i + 1 < n; i++) {
+    for (size_t k = 0; k < links[i]->n_findings; k++) {
+      engine_finding *f = &m.findings[m.n_findings++];
+      *f = links[i]->findings[k];
+      f->level = i;
+    }
+    if (!links[i]->conformant) m.conformant = 0;
+  }
+  *resp = &tp_audit(call, &m, (const engine_standard *const *)chain, n)->base;
 out:
+  h_pairs_finish(&pc, st == GRPC_STATUS_OK);
   cc_session_end(&s);
   return st;
 }

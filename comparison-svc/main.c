@@ -95,6 +95,11 @@ int main(int argc, char **argv) {
   log_event(LOG_INFO, "cache at shutdown", "hits", json_integer((json_int_t)cs.hits), "misses",
             json_integer((json_int_t)cs.misses), "evictions",
             json_integer((json_int_t)cs.evictions), NULL);
+  kv_cache_get_stats(catalog_client_reports(cc), &cs);
+  log_event(LOG_INFO, "report cache at shutdown", "hits", json_integer((json_int_t)cs.hits),
+            "misses", json_integer((json_int_t)cs.misses), "evictions",
+            json_integer((json_int_t)cs.evictions), "entries", json_integer((json_int_t)cs.entries),
+            "bytes", json_integer((json_int_t)cs.bytes), NULL);
   catalog_client_free(cc);
   grpc_shutdown();
   return 0;

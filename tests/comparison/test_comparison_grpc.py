@@ -321,8 +321,11 @@ class ComparisonTest(unittest.TestCase):
 
     def test_08_deadline_and_health(self):
         t0 = time.time()
+        # a deadline already past: a Compare served from comparison-svc's caches answers
+        # within 1 ms (gRPC rounds deadlines up to the millisecond), so a short timeout no
+        # longer fails reliably; the server-side deadline is covered by test_08b
         self.refused(self.c.Compare, pb.CompareRequest(child="330782/2021"),
-                     grpc.StatusCode.DEADLINE_EXCEEDED, timeout=0.001)
+                     grpc.StatusCode.DEADLINE_EXCEEDED, timeout=-1)
         self.assertLess(time.time() - t0, 5)
         h = health_pb2_grpc.HealthStub(self.ch)
         self.assertEqual(h.Check(health_pb2.HealthCheckRequest(service="pss.comparison.v1.Comparison"),
