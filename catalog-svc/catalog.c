@@ -347,6 +347,15 @@ int page_size(catalog *c, int32_t asked, cat_err *err) {
   return asked > c->max_page ? c->max_page : asked;
 }
 
+int page_request(catalog *c, const char *token, const char *const *parts, size_t nparts, uint64_t *fp,
+                 uint64_t *at, char after[PAGETOKEN_CURSOR_MAX + 1], cat_err *err) {
+  *fp = pagetoken_fingerprint(parts, nparts);
+  *at = 0;
+  after[0] = 0;
+  if (!token[0]) return CAT_OK;
+  return pagetoken_parse(store_secret(c->st), token, *fp, at, after, err);
+}
+
 char *page_token(catalog *c, uint64_t fp, uint64_t at, const char *cursor, ProtobufCAllocator *a) {
   size_t cap = PAGETOKEN_TEXT_MAX;
   char *tok = pa_alloc(a, cap);

@@ -50,6 +50,12 @@ int put_filing(store_txn *t, Filing *f, ProtobufCAllocator *a, cat_err *err);
 Change *change_new(store_txn *t, ProtobufCAllocator *a, int kind);
 int put_change(store_txn *t, Change *ch, ProtobufCAllocator *a, cat_err *err);
 
+/* The query's fingerprint and, when token is not empty, the revision and cursor the
+ * page token carries (at = 0 and after = "" without one). INVALID_ARGUMENT for a
+ * forged token or one from another query. */
+int page_request(catalog *c, const char *token, const char *const *parts, size_t nparts, uint64_t *fp,
+                 uint64_t *at, char after[PAGETOKEN_CURSOR_MAX + 1], cat_err *err);
+
 /* A next_page_token for the listing after `cursor`, read at revision `at`. */
 char *page_token(catalog *c, uint64_t fingerprint, uint64_t at, const char *cursor, ProtobufCAllocator *a);
 

@@ -182,12 +182,9 @@ int cat_list_filings(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator 
   int n = page_size(c, req->page_size, err);
   if (n < 0) return -n;
   const char *parts[] = {"filings", req->standard};
-  uint64_t fp = pagetoken_fingerprint(parts, 2);
-  char after[PAGETOKEN_CURSOR_MAX + 1] = "";
-  uint64_t at = 0;
-  if (req->page_token[0] &&
-      (code = pagetoken_parse(store_secret(c->st), req->page_token, fp, &at, after, err)) != CAT_OK)
-    return code;
+  uint64_t fp, at;
+  char after[PAGETOKEN_CURSOR_MAX + 1];
+  if ((code = page_request(c, req->page_token, parts, 2, &fp, &at, after, err)) != CAT_OK) return code;
   store_txn t;
   if ((code = store_read_begin(c->st, &t, err)) != CAT_OK) return code;
   if (!at) at = t.rev;

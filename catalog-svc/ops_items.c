@@ -180,13 +180,10 @@ int cat_list_items(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocator *a
   int n = page_size(c, req->page_size, err);
   if (n < 0) return -n;
   const char *parts[] = {"items", req->standard, req->domain};
-  uint64_t fp = pagetoken_fingerprint(parts, 3);
-  char after[PAGETOKEN_CURSOR_MAX + 1] = "";
-  uint64_t at = req->revision;
+  uint64_t fp, tok_rev, at = req->revision;
+  char after[PAGETOKEN_CURSOR_MAX + 1];
+  if ((code = page_request(c, req->page_token, parts, 3, &fp, &tok_rev, after, err)) != CAT_OK) return code;
   if (req->page_token[0]) {
-    uint64_t tok_rev;
-    if ((code = pagetoken_parse(store_secret(c->st), req->page_token, fp, &tok_rev, after, err)) != CAT_OK)
-      return code;
     if (at && at != tok_rev)
       return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "page_token: issued for revision %llu, not %llu",
                       (unsigned long long)tok_rev, (unsigned long long)at);

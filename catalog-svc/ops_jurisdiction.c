@@ -150,13 +150,10 @@ int cat_list_jurisdictions(catalog *c, const ProtobufCMessage *rq, ProtobufCAllo
   if (strlen(prefix) > 6)
     return cat_fail(err, GRPC_STATUS_INVALID_ARGUMENT, "code_prefix: at most 6 characters");
   const char *parts[] = {"jurisdictions", prefix};
-  uint64_t fp = pagetoken_fingerprint(parts, 2);
-  char after[PAGETOKEN_CURSOR_MAX + 1] = "";
-  uint64_t rev_unused = 0;
-  int code;
-  if (req->page_token[0] &&
-      (code = pagetoken_parse(store_secret(c->st), req->page_token, fp, &rev_unused, after, err)) != CAT_OK)
-    return code;
+  uint64_t fp, rev_unused;
+  char after[PAGETOKEN_CURSOR_MAX + 1];
+  int code = page_request(c, req->page_token, parts, 2, &fp, &rev_unused, after, err);
+  if (code != CAT_OK) return code;
   store_txn t;
   if ((code = store_read_begin(c->st, &t, err)) != CAT_OK) return code;
   ListJurResp *resp = pa_alloc(a, sizeof *resp);

@@ -201,12 +201,9 @@ int cat_list_standards(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocato
   char status[8];
   snprintf(status, sizeof status, "%d", req->status);
   const char *parts[] = {"standards", req->jurisdiction_prefix, status, req->parent};
-  uint64_t fp = pagetoken_fingerprint(parts, 4);
-  char after[PAGETOKEN_CURSOR_MAX + 1] = "";
-  uint64_t at = 0;
-  if (req->page_token[0] &&
-      (code = pagetoken_parse(store_secret(c->st), req->page_token, fp, &at, after, err)) != CAT_OK)
-    return code;
+  uint64_t fp, at;
+  char after[PAGETOKEN_CURSOR_MAX + 1];
+  if ((code = page_request(c, req->page_token, parts, 4, &fp, &at, after, err)) != CAT_OK) return code;
   store_txn t;
   if ((code = store_read_begin(c->st, &t, err)) != CAT_OK) return code;
   if (!at) at = t.rev;  /* every page reads the snapshot of the first */
@@ -415,12 +412,9 @@ int cat_list_revisions(catalog *c, const ProtobufCMessage *rq, ProtobufCAllocato
   int n = page_size(c, req->page_size, err);
   if (n < 0) return -n;
   const char *parts[] = {"revisions", req->id};
-  uint64_t fp = pagetoken_fingerprint(parts, 2);
-  char after[PAGETOKEN_CURSOR_MAX + 1] = "";
-  uint64_t after_rev = 0;
-  if (req->page_token[0] &&
-      (code = pagetoken_parse(store_secret(c->st), req->page_token, fp, &after_rev, after, err)) != CAT_OK)
-    return code;
+  uint64_t fp, after_rev;
+  char after[PAGETOKEN_CURSOR_MAX + 1];
+  if ((code = page_request(c, req->page_token, parts, 2, &fp, &after_rev, after, err)) != CAT_OK) return code;
   store_txn t;
   if ((code = store_read_begin(c->st, &t, err)) != CAT_OK) return code;
   ListRevResp *resp = pa_alloc(a, sizeof *resp);
