@@ -185,6 +185,8 @@ int engine_unit_parse(const char *unit, engine_unit *out)
     char num_dim[ENGINE_UNIT_DIM_MAX], buf[ENGINE_UNIT_DIM_MAX];
     snprintf(buf, sizeof buf, "%s", text);
     char *save = NULL, *part = strtok_r(buf, "/", &save);
+    if (!part) /* only slashes ("/", "//"): an unknown, empty dimension (found by fuzz_engine) */
+        part = buf + strlen(buf);
     const char *dim;
     double f, factor;
     int known = parse_quantity_part(part, &dim, &f);
