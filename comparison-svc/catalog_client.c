@@ -349,70 +349,64 @@ static void **append_ptrs(rpc_call *c, void **arr, size_t *n, size_t *cap, void 
   return arr;
 }
 
-grpc_status_code cc_list_filings(cc_session *s, const char *id, const cc_filing *const **out,
-                                 size_t *n) {
-  *out = NULL;
-  *n = 0;
+/* Every page of a List method: sets the request's page_token (at *req_token) page
+ * after page and appends the repeated field `field` of each reply (arena-owned). */
+static grpc_status_code list_all(cc_session *s, const char *method, ProtobufCMessage *req,
+                                 char **req_token, const ProtobufCMessageDescriptor *rd,
+                                 const char *field, const char *what, void ***out, size_t *n) {
+  const ProtobufCFieldDescriptor *fv = protobuf_c_message_descriptor_get_field_by_name(rd, field);
+  const ProtobufCFieldDescriptor *ft = protobuf_c_message_descriptor_get_field_by_name(rd, "next_page_token");
   void **arr = NULL;
   size_t cap = 0;
   char token[1024] = "";
-  char what[160];
-  snprintf(what, sizeof what, "ListFilings %s", id);
+  *out = NULL;
+  *n = 0;
   for (int page = 0; page < MAX_PAGES; page++) {
-    Pss__Catalog__V1__ListFilingsRequest req = PSS__CATALOG__V1__LIST_FILINGS_REQUEST__INIT;
-    req.standard = (char *)id;
-    req.page_size = PAGE_SIZE;
-    req.page_token = token;
-    Pss__Catalog__V1__ListFilingsResponse *resp;
-    grpc_status_code st = call(s, M_LIST_FILINGS, &req.base,
-                               &pss__catalog__v1__list_filings_response__descriptor,
-                               (ProtobufCMessage **)&resp, what);
+    *req_token = token;
+    ProtobufCMessage *resp;
+    grpc_status_code st = call(s, method, req, rd, &resp, what);
     if (st) return st;
-    own(s, &resp->base);
-    arr = append_ptrs(s->call, arr, n, &cap, (void *const *)resp->filings, resp->n_filings);
-    if (!resp->next_page_token || !resp->next_page_token[0]) break;
-    if (strlen(resp->next_page_token) >= sizeof token)
+    own(s, resp);
+    const char *base = (const char *)resp;
+    arr = append_ptrs(s->call, arr, n, &cap, *(void *const **)(base + fv->offset),
+                      *(const size_t *)(base + fv->quantifier_offset));
+    const char *next = *(char *const *)(base + ft->offset);
+    if (!next || !next[0]) break;
+    if (strlen(next) >= sizeof token)
       return rpc_fail(s->call, GRPC_STATUS_INTERNAL, "catalog-svc at %s: page token too long (%s)",
                       s->cc->target, what);
-    strcpy(token, resp->next_page_token);
+    strcpy(token, next);
   }
-  *out = (const cc_filing *const *)arr;
+  *out = arr;
   return GRPC_STATUS_OK;
+}
+
+grpc_status_code cc_list_filings(cc_session *s, const char *id, const cc_filing *const **out,
+                                 size_t *n) {
+  char what[160];
+  snprintf(what, sizeof what, "ListFilings %s", id);
+  Pss__Catalog__V1__ListFilingsRequest req = PSS__CATALOG__V1__LIST_FILINGS_REQUEST__INIT;
+  req.standard = (char *)id;
+  req.page_size = PAGE_SIZE;
+  return list_all(s, M_LIST_FILINGS, &req.base, &req.page_token,
+                  &pss__catalog__v1__list_filings_response__descriptor, "filings", what,
+                  (void ***)out, n);
 }
 
 grpc_status_code cc_list_standards(cc_session *s, const char *prefix,
                                    Pss__Catalog__V1__StandardStatus status, const char *parent,
                                    const cc_standard *const **out, size_t *n) {
-  *out = NULL;
-  *n = 0;
-  void **arr = NULL;
-  size_t cap = 0;
-  char token[1024] = "";
   char what[200];
   snprintf(what, sizeof what, "ListStandards prefix=%s parent=%s", prefix ? prefix : "",
            parent ? parent : "");
-  for (int page = 0; page < MAX_PAGES; page++) {
-    Pss__Catalog__V1__ListStandardsRequest req = PSS__CATALOG__V1__LIST_STANDARDS_REQUEST__INIT;
-    req.jurisdiction_prefix = (char *)(prefix ? prefix : "");
-    req.status = status;
-    req.parent = (char *)(parent ? parent : "");
-    req.page_size = PAGE_SIZE;
-    req.page_token = token;
-    Pss__Catalog__V1__ListStandardsResponse *resp;
-    grpc_status_code st = call(s, M_LIST_STANDARDS, &req.base,
-                               &pss__catalog__v1__list_standards_response__descriptor,
-                               (ProtobufCMessage **)&resp, what);
-    if (st) return st;
-    own(s, &resp->base);
-    arr = append_ptrs(s->call, arr, n, &cap, (void *const *)resp->standards, resp->n_standards);
-    if (!resp->next_page_token || !resp->next_page_token[0]) break;
-    if (strlen(resp->next_page_token) >= sizeof token)
-      return rpc_fail(s->call, GRPC_STATUS_INTERNAL, "catalog-svc at %s: page token too long (%s)",
-                      s->cc->target, what);
-    strcpy(token, resp->next_page_token);
-  }
-  *out = (const cc_standard *const *)arr;
-  return GRPC_STATUS_OK;
+  Pss__Catalog__V1__ListStandardsRequest req = PSS__CATALOG__V1__LIST_STANDARDS_REQUEST__INIT;
+  req.jurisdiction_prefix = (char *)(prefix ? prefix : "");
+  req.status = status;
+  req.parent = (char *)(parent ? parent : "");
+  req.page_size = PAGE_SIZE;
+  return list_all(s, M_LIST_STANDARDS, &req.base, &req.page_token,
+                  &pss__catalog__v1__list_standards_response__descriptor, "standards", what,
+                  (void ***)out, n);
 }
 
 static grpc_status_code get_chain(cc_session *s, const char *id, uint64_t revision, bool items,
